@@ -1,0 +1,34 @@
+import { z } from '@hono/zod-openapi';
+import { operationSlug, slug } from './slug.ts';
+import { Parameter } from './parameter.ts';
+import { Shape } from './shape.ts';
+import { DataSpec } from './operation-data.ts';
+import { ProxySpec } from './operation-proxy.ts';
+import { CompositeSpec } from './operation-composite.ts';
+
+export const Operation = z
+  .object({
+    agency: slug,
+    service: slug,
+    slug: operationSlug,
+    kind: z.enum(['data', 'proxy', 'composite']),
+    description: z.string().max(4000).default(''),
+    /** Restricted operations are hidden from the public catalogue. */
+    restricted: z.boolean().default(false),
+    enabled: z.boolean().default(true),
+    /** Why an operation is disabled (e.g. an imported MANTRA `program` method). */
+    note: z.string().max(4000).optional(),
+    params: z.array(Parameter).default([]),
+    data: DataSpec.optional(),
+    proxy: ProxySpec.optional(),
+    composite: CompositeSpec.optional(),
+    shape: Shape.optional(),
+  })
+  .strict()
+  .refine((o) => o[o.kind] !== undefined, { message: 'the spec of the operation kind is required', path: ['kind'] })
+  .refine((o) => new Set(o.params.map((p) => p.name)).size === o.params.length, {
+    message: 'parameter names must be unique',
+    path: ['params'],
+  })
+  .openapi('Operation');
+export type Operation = z.infer<typeof Operation>;

@@ -1,0 +1,17 @@
+import { z } from '@hono/zod-openapi';
+
+export const Settings = z
+  .object({
+    /** Answer only callers with `User-Agent: MANTRA` on the compatible paths, like the original. */
+    strictCompat: z.boolean().default(false),
+    /** Worker threads for connectors; null = number of cores; 0 = inline. */
+    workers: z.number().int().min(0).max(64).nullable().default(null),
+    language: z.enum(['id', 'en']).default('id'),
+    maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    /** Backend hosts proxies may reach; empty = any. */
+    backendAllowlist: z.array(z.string()).default([]),
+    tracks: z.boolean().default(true),
+  })
+  .strict()
+  .openapi('Settings');
+export type Settings = z.infer<typeof Settings>;

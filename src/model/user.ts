@@ -1,0 +1,23 @@
+import { z } from '@hono/zod-openapi';
+import { slug } from './slug.ts';
+
+export const roles = ['administrator', 'provider', 'publisher', 'requester', 'supervisor'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+export const User = z
+  .object({
+    username: z.string().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/),
+    fullName: z.string().max(200).default(''),
+    email: z.string().email().optional(),
+    role: Role,
+    /** Providers, publishers and requesters act only within their agency. */
+    agency: slug.optional(),
+    /** scrypt hash (or an imported bcrypt hash, upgraded at the next login). Never returned by the API. */
+    passwordHash: z.string().min(1),
+    active: z.boolean().default(true),
+    mustChangePassword: z.boolean().default(false),
+  })
+  .strict()
+  .openapi('User');
+export type User = z.infer<typeof User>;

@@ -1,0 +1,23 @@
+import type { Runtime, ServeOptions } from './types.ts';
+
+declare const Bun: any;
+
+export const runtime: Runtime = {
+  name: 'bun',
+  version: Bun.version,
+  compiled: import.meta.url.includes('$bunfs') || import.meta.url.includes('~BUN'),
+  args: () => process.argv.slice(2),
+  onSignal: (signal, fn) => void process.on(signal, fn),
+  async serve(opts: ServeOptions) {
+    const server = Bun.serve({
+      port: opts.port,
+      hostname: opts.hostname,
+      tls: opts.tls,
+      maxRequestBodySize: opts.maxRequestBodySize,
+      // Long exports stream for minutes; Bun's ceiling is 255 s of silence, the app sends data well before that.
+      idleTimeout: 255,
+      fetch: (req: Request, srv: any) => opts.fetch(req, { remoteAddress: srv.requestIP(req)?.address ?? '' }),
+    });
+    return { port: server.port, stop: () => server.stop(true) };
+  },
+};

@@ -1,0 +1,14 @@
+import type { Runtime } from './types.ts';
+
+export type { Runtime, Server, ServeOptions } from './types.ts';
+
+declare const Bun: unknown;
+
+/** The one place that picks the runtime. */
+export const runtime: Runtime =
+  typeof Bun !== 'undefined' ? (await import('./bun.ts')).runtime : (await import('./deno.ts')).runtime;
+
+/** A module worker; the URL must be built as `new URL('./file.ts', import.meta.url)` so `bun build --compile` finds it. */
+export function createWorker(url: URL, name?: string): Worker {
+  return new Worker(url, { type: 'module', name });
+}
