@@ -1,0 +1,225 @@
+import { DatabaseSync } from 'node:sqlite';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { kinds, type EntityOf, type Kind } from '../model/index.ts';
+import { migrations } from './migrations.ts';
+import { claimDataDir } from './data-dir.ts';
+import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
+
+/** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
+const APPLICATION_ID = 0x4d4e5452;
+
+export function openSqliteStore(dir: string): Store {
+  const release = claimDataDir(dir);
+  const file = path.join(dir, 'mantra.db');
+  let db: DatabaseSync;
+  try {
+    db = openChecked(file);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return new SqliteStore(db, file, release);
+}
+
+function openChecked(file: string): DatabaseSync {
+  const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(file);
+    db.exec('pragma busy_timeout = 5000');
+    const appId = (db.prepare('pragma application_id').get() as { application_id: number }).application_id;
+    if (existed && appId !== APPLICATION_ID) {
+      db.close();
+      throw new StoreError('open', `${file} is not a Mantra store (foreign SQLite database); refusing to touch it`);
+    }
+    db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on');
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('open', `${file} cannot be opened as a Mantra store (corrupt or not a database): ${(err as Error).message}`);
+  }
+  migrate(db);
+  return db;
+}
+
+function migrate(db: DatabaseSync) {
+  const current = (db.prepare('pragma user_version').get() as { user_version: number }).user_version;
+  if (current > migrations.length) {
+    throw new StoreError('open', `the store was written by a newer Mantra (schema ${current}); upgrade Mantra`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.exec('begin immediate');
+    try {
+      db.exec(migrations[v]);
+      db.exec(`pragma user_version = ${v + 1}; pragma application_id = ${APPLICATION_ID}`);
+      db.exec('commit');
+    } catch (err) {
+      db.exec('rollback');
+      throw new StoreError('open', `store migration ${v + 1} failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+type Row = { kind: string; id: string; version: number; body: string; updated_at: string };
+
+class SqliteStore implements Store {
+  #rev = 0;
+  #listeners = new Set<(kind: Kind, id: string) => void>();
+  #depth = 0;
+  #lastHash: string;
+  #q;
+
+  constructor(private db: DatabaseSync, readonly path: string, private release: () => void) {
+    this.#q = {
+      get: db.prepare('select * from entities where kind = ? and id = ?'),
+      list: db.prepare('select * from entities where kind = ? order by id'),
+      insert: db.prepare('insert into entities (kind, id, version, body, updated_at) values (?, ?, 1, ?, ?)'),
+      update: db.prepare('update entities set version = version + 1, body = ?, updated_at = ? where kind = ? and id = ? and version = ?'),
+      remove: db.prepare('delete from entities where kind = ? and id = ?'),
+      track: db.prepare(`insert into tracks (at, request_id, interface, agency, service, operation, subscription, consumer,
+        remote, user_agent, format, status, code, duration_ms, rows, params, note, prev_hash, hash)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      stat: db.prepare(`insert into stats (minute, agency, service, operation, calls, errors, total_ms) values (?, ?, ?, ?, 1, ?, ?)
+        on conflict do update set calls = calls + 1, errors = errors + excluded.errors, total_ms = total_ms + excluded.total_ms`),
+      sessionGet: db.prepare('select * from sessions where token_hash = ?'),
+      sessionPut: db.prepare('insert or replace into sessions (token_hash, username, csrf, expires_at) values (?, ?, ?, ?)'),
+      sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
+    };
+    const last = db.prepare('select hash from tracks order by seq desc limit 1').get() as { hash: string } | undefined;
+    this.#lastHash = last?.hash ?? '0'.repeat(64);
+  }
+
+  #decode<K extends Kind>(kind: K, row: Row): Stored<K> {
+    const parsed = kinds[kind].schema.safeParse(JSON.parse(row.body));
+    if (!parsed.success) {
+      throw new StoreError('invalid', `stored ${kind} ${row.id} does not match its schema`, parsed.error.issues);
+    }
+    return { kind, id: row.id, version: row.version, updatedAt: row.updated_at, body: parsed.data as EntityOf<K> };
+  }
+
+  async get<K extends Kind>(kind: K, id: string) {
+    const row = this.#q.get.get(kind, id) as Row | undefined;
+    return row && this.#decode(kind, row);
+  }
+
+  async list<K extends Kind>(kind: K) {
+    return (this.#q.list.all(kind) as Row[]).map((r) => this.#decode(kind, r));
+  }
+
+  async put<K extends Kind>(kind: K, body: EntityOf<K>, expectedVersion?: number): Promise<Stored<K>> {
+    const parsed = kinds[kind].schema.safeParse(body);
+    if (!parsed.success) throw new StoreError('invalid', `invalid ${kind}`, parsed.error.issues);
+    const value = parsed.data as EntityOf<K>;
+    const id = (kinds[kind].id as (e: unknown) => string)(value);
+    const now = new Date().toISOString();
+    const json = JSON.stringify(value);
+    const existing = this.#q.get.get(kind, id) as Row | undefined;
+    if (!existing) {
+      if (expectedVersion) throw new StoreError('not_found', `${kind} ${id} not found`);
+      this.#q.insert.run(kind, id, json, now);
+    } else {
+      if (expectedVersion === 0) throw new StoreError('conflict', `${kind} ${id} already exists`);
+      const version = expectedVersion ?? existing.version;
+      const result = this.#q.update.run(json, now, kind, id, version);
+      if (result.changes === 0) {
+        throw new StoreError('version', `${kind} ${id} was changed meanwhile (version ${existing.version}, given ${version})`);
+      }
+    }
+    this.#changed(kind, id);
+    return this.#decode(kind, this.#q.get.get(kind, id) as Row);
+  }
+
+  async remove(kind: Kind, id: string, expectedVersion?: number) {
+    const existing = this.#q.get.get(kind, id) as Row | undefined;
+    if (!existing) throw new StoreError('not_found', `${kind} ${id} not found`);
+    if (expectedVersion !== undefined && existing.version !== expectedVersion) {
+      throw new StoreError('version', `${kind} ${id} was changed meanwhile (version ${existing.version}, given ${expectedVersion})`);
+    }
+    this.#q.remove.run(kind, id);
+    this.#changed(kind, id);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // node:sqlite is synchronous and this process is the store's only writer; nested calls join the outer one.
+    const outer = this.#depth++ === 0;
+    if (outer) this.db.exec('begin immediate');
+    try {
+      const result = await fn();
+      if (outer) this.db.exec('commit');
+      return result;
+    } catch (err) {
+      if (outer) this.db.exec('rollback');
+      if (outer) this.#rev++;
+      throw err;
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  revision() {
+    return this.#rev;
+  }
+
+  onChange(fn: (kind: Kind, id: string) => void) {
+    this.#listeners.add(fn);
+    return () => void this.#listeners.delete(fn);
+  }
+
+  #changed(kind: Kind, id: string) {
+    this.#rev++;
+    for (const fn of this.#listeners) fn(kind, id);
+  }
+
+  async appendTracks(rows: TrackInput[]) {
+    if (rows.length === 0) return;
+    this.db.exec('begin immediate');
+    try {
+      for (const t of rows) {
+        const values = [t.at, t.requestId, t.interface, t.agency, t.service, t.operation, t.subscription ?? null,
+          t.consumer ?? null, t.remote, t.userAgent, t.format, t.status, t.code, t.durationMs, t.rows ?? null,
+          t.params ?? null, t.note ?? null] as const;
+        // Each track's hash covers the previous one: an edit or deletion anywhere breaks the chain.
+        const hash = createHash('sha256').update(this.#lastHash).update(JSON.stringify(values)).digest('hex');
+        this.#q.track.run(...values, this.#lastHash, hash);
+        this.#q.stat.run(t.at.slice(0, 16), t.agency, t.service, t.operation, t.status >= 400 || t.code !== 200 ? 1 : 0, t.durationMs);
+        this.#lastHash = hash;
+      }
+      this.db.exec('commit');
+    } catch (err) {
+      this.db.exec('rollback');
+      const last = this.db.prepare('select hash from tracks order by seq desc limit 1').get() as { hash: string } | undefined;
+      this.#lastHash = last?.hash ?? '0'.repeat(64);
+      throw err;
+    }
+  }
+
+  async tracks({ after = 0, limit }: { after?: number; limit: number }) {
+    const rows = this.db.prepare('select * from tracks where seq > ? order by seq limit ?').all(after, limit) as any[];
+    return rows.map((r) => ({
+      seq: r.seq, at: r.at, requestId: r.request_id, interface: r.interface, agency: r.agency, service: r.service,
+      operation: r.operation, subscription: r.subscription ?? undefined, consumer: r.consumer ?? undefined,
+      remote: r.remote, userAgent: r.user_agent, format: r.format, status: r.status, code: r.code,
+      durationMs: r.duration_ms, rows: r.rows ?? undefined, params: r.params ?? undefined, note: r.note ?? undefined,
+      hash: r.hash,
+    }));
+  }
+
+  sessions = {
+    get: async (tokenHash: string) => {
+      const r = this.#q.sessionGet.get(tokenHash) as any;
+      if (!r || r.expires_at < Date.now()) return undefined;
+      return { tokenHash: r.token_hash, username: r.username, csrf: r.csrf, expiresAt: r.expires_at } as Session;
+    },
+    put: async (s: Session) => void this.#q.sessionPut.run(s.tokenHash, s.username, s.csrf, s.expiresAt),
+    remove: async (tokenHash: string) => void this.#q.sessionDel.run(tokenHash, Date.now()),
+  };
+
+  close() {
+    try {
+      this.db.close();
+    } finally {
+      this.release();
+    }
+  }
+}
