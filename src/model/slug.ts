@@ -12,7 +12,7 @@ export const operationSlug = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'operation slug must be a valid XML tag name')
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'operation slug: letters, digits, "_" or "-", starting with a letter or "_" (a valid XML tag name)')
   .refine((s) => !/^xml/i.test(s), 'operation slug must not start with "xml"');
 
 /** A database identifier as written in configuration (table or column), never caller input. */

@@ -1,0 +1,74 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Env } from './app-env.ts';
+import type { Store } from './store/index.ts';
+import type { Secrets } from './security/index.ts';
+import type { Pool } from '../connectors/pool.ts';
+import { Registry } from './gateway/registry.ts';
+import { buildPipeline } from './gateway/pipeline.ts';
+import { compatRoutes } from './gateway/compat/routes.ts';
+import { v1Routes } from './gateway/v1/routes.ts';
+import { Tracker } from './observability/tracker.ts';
+import { log } from './observability/log.ts';
+import { createAdminApi } from './admin-api/index.ts';
+import { pickLang } from './i18n/index.ts';
+
+export interface AppDeps {
+  store: Store;
+  secrets: Secrets;
+  pool: Pool;
+}
+
+export interface MantraApp {
+  app: Hono<Env>;
+  registry: Registry;
+  tracker: Tracker;
+}
+
+const notFound = { id: 'Alamat tidak ditemukan', en: 'Not found' };
+const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
+
+/** Composes the caller interfaces, the admin API and the health probes into one Hono app. */
+export function createApp(deps: AppDeps): MantraApp {
+  const registry = new Registry(deps.store, deps.secrets);
+  const tracker = new Tracker(deps.store);
+  const call = buildPipeline({ registry, secrets: deps.secrets, pool: deps.pool, tracker });
+  const app = new Hono<Env>();
+
+  app.use('*', async function requestContext(c, next) {
+    const id = c.req.header('x-request-id');
+    c.set('requestId', id && /^[\w.-]{1,64}$/.test(id) ? id : crypto.randomUUID());
+    c.set('remote', (c.env as { remoteAddress?: string } | undefined)?.remoteAddress ?? '');
+    await next();
+    c.res.headers.set('x-request-id', c.get('requestId'));
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = { store: await deps.store.get('settings', 'settings').then(() => true, () => false), workers: deps.pool.ready() };
+    const ok = checks.store && checks.workers;
+    return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
+  });
+
+  app.route('/', compatRoutes(call, registry));
+  app.route('/v1', v1Routes(call, registry));
+  app.route('/admin/api', createAdminApi({
+    store: deps.store,
+    secrets: deps.secrets,
+    connectors: {
+      test: (ref) => deps.pool.test(ref),
+      tables: (ref) => deps.pool.tables(ref),
+      columns: (ref, table) => deps.pool.columns(ref, table),
+    },
+  }));
+
+  app.notFound((c) => c.json({ error: 'not_found', message: notFound[pickLang(c.req.raw)] }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      return c.json({ error: 'http', message: err.message }, err.status);
+    }
+    log('error', 'unhandled error', { requestId: c.get('requestId'), error: String(err), stack: (err as Error).stack });
+    return c.json({ error: 'internal', message: internal[pickLang(c.req.raw)] }, 500);
+  });
+  return { app, registry, tracker };
+}

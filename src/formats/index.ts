@@ -1,0 +1,18 @@
+/** The output formats, keyed by name. */
+import type { Format, FormatName } from './types.ts';
+import { csv } from './csv.ts';
+import { json } from './json.ts';
+import { ndjson } from './ndjson.ts';
+import { php } from './php.ts';
+import { serialize } from './serialize.ts';
+import { xml } from './xml.ts';
+
+export type * from './types.ts';
+export { formatNames } from './types.ts';
+
+export const formats: Record<FormatName, Format> = { json, xml, csv, php, serialize, ndjson };
+
+/** The format of that name; undefined for any other name (including inherited ones like "constructor"). */
+export function getFormat(name: string): Format | undefined {
+  return Object.hasOwn(formats, name) ? formats[name as FormatName] : undefined;
+}

@@ -1,0 +1,26 @@
+import { getFormat } from '../../formats/index.ts';
+import type { Format } from '../../formats/types.ts';
+import type { GatewayError } from '../errors.ts';
+import type { CallContext } from '../types.ts';
+import { streamBody } from '../body.ts';
+
+/** The original always answers HTTP 200 and text/plain, with status 1/0 inside the envelope. */
+const headers = { 'content-type': 'text/plain;charset=UTF-8' };
+
+/** Every parameter problem reads like the original's one message for them. */
+const asOriginal: Record<string, string> = { bad_param: 'missing_params', missing_param: 'missing_params', unknown_param: 'missing_params' };
+
+export function renderCompatError(format: Format, err: GatewayError): Response {
+  const message = asOriginal[err.key] ? 'Seluruh parameter fungsi operasi wajib diisi' : err.text('id');
+  const body = format.document({ response: { status: 0, code: err.code, message, data: '' } });
+  return new Response(body, { status: 200, headers });
+}
+
+export function renderCompat(ctx: CallContext): Response {
+  const format = getFormat(ctx.req.format)!;
+  if (ctx.error || !ctx.result) return renderCompatError(format, ctx.error!);
+  const result = ctx.result;
+  if (result.kind === 'stream') return new Response(streamBody(result), { status: 200, headers });
+  const data = result.rows ? { [ctx.req.operation]: result.rows } : result.data;
+  return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), { status: 200, headers });
+}

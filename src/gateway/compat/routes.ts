@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import type { FormatName } from '../../formats/types.ts';
+import { getFormat } from '../../formats/index.ts';
+import { GatewayError } from '../errors.ts';
+import type { Call } from '../pipeline.ts';
+import type { Registry } from '../registry.ts';
+import { bodyParams, parsePairs } from '../request-params.ts';
+import { renderCompat, renderCompatError } from './render.ts';
+import type { Env } from '../../app-env.ts';
+
+/** The original's URL formats, plus Mantra's additions under the same grammar. */
+const formatOf: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 'serialize', serialize: 'serialize', php: 'php', csv: 'csv' };
+
+/** MANTRA-compatible paths: /{json|xml|api|csv|php|serialize}/{agency}/{service}/{operation}[/{k=v&…}]. */
+export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
+  const app = new Hono<Env>();
+  app.all('/:fmt{json|xml|api|serialize|php|csv}/:agency/:service/:operation/:args?', async (c) => {
+    const req = c.req.raw;
+    const format = formatOf[c.req.param('fmt')];
+    await registry.ready();
+    if (registry.settings.strictCompat && req.headers.get('user-agent') !== 'MANTRA') {
+      return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    }
+    // Path parameters are parsed from the raw path, so an encoded "&" or "=" in a value stays a value.
+    const url = new URL(req.url);
+    const params: Record<string, string> = {};
+    try {
+      parsePairs(url.search.slice(1), params);
+      Object.assign(params, await bodyParams(req, registry.settings.maxBodyBytes));
+    } catch (err) {
+      if (err instanceof GatewayError) return renderCompatError(getFormat(format)!, err);
+      throw err;
+    }
+    if (c.req.param('args')) parsePairs(url.pathname.slice(url.pathname.lastIndexOf('/') + 1), params); // the path segment wins
+    const ctx = await call({
+      interface: 'compat',
+      agency: c.req.param('agency'),
+      service: c.req.param('service'),
+      operation: c.req.param('operation'),
+      params,
+      key: req.headers.get('accesskey') ?? undefined,
+      format,
+      envelope: 'mantra',
+      remote: c.get('remote'),
+      userAgent: req.headers.get('user-agent') ?? '',
+      requestId: c.get('requestId'),
+      lang: 'id',
+      signal: req.signal,
+    });
+    return renderCompat(ctx);
+  });
+  return app;
+}

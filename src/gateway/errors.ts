@@ -1,0 +1,56 @@
+import { type Lang, translate } from '../i18n/index.ts';
+
+/**
+ * One catalogue of gateway errors: MANTRA's code, the REST status, and the message in both languages.
+ * 10001–10018 are the original's codes and Indonesian texts (byte-exact on the compatible paths);
+ * 10020 and above are Mantra's own.
+ */
+export const gatewayErrors = {
+  empty_key: { code: 10001, status: 401, id: 'Operasi tidak memiliki izin, karena kunci akses tidak terdaftar (kosong)', en: 'No access key was given' },
+  not_registered: { code: 10002, status: 404, id: 'Fungsi operasi tidak terdaftar', en: 'Operation not registered' },
+  no_subscription: { code: 10002, status: 403, id: 'Fungsi operasi tidak terdaftar', en: 'No active subscription to this operation for this key' },
+  no_url: { code: 10003, status: 502, id: 'Alamat layanan tidak ditemukan', en: 'The backend has no URL' },
+  no_method: { code: 10004, status: 502, id: 'Metode layanan tidak ditemukan', en: 'The backend has no method' },
+  missing_params: { code: 10005, status: 400, id: 'Seluruh parameter fungsi operasi wajib diisi', en: 'All parameters of the operation are required' },
+  bad_param: { code: 10005, status: 400, id: 'Parameter "{name}" tidak valid: {reason}', en: 'Parameter "{name}" is invalid: {reason}' },
+  missing_param: { code: 10005, status: 400, id: 'Parameter "{name}" wajib diisi', en: 'Parameter "{name}" is required' },
+  unknown_param: { code: 10005, status: 400, id: 'Parameter "{name}" tidak dikenal', en: 'Unknown parameter "{name}"' },
+  empty_result: { code: 10012, status: 404, id: 'Hasil operasi data "{agency}:{service}.{operation}" tidak ada (kosong)', en: 'The data operation "{agency}:{service}.{operation}" returned no result' },
+  disabled: { code: 10002, status: 404, id: 'Fungsi operasi tidak terdaftar', en: 'Operation is disabled' },
+  unavailable: { code: 10020, status: 502, id: 'Sumber data tidak dapat dihubungi', en: 'The data source is unavailable' },
+  timeout: { code: 10021, status: 504, id: 'Waktu tunggu operasi habis', en: 'The operation timed out' },
+  row_cap: { code: 10022, status: 413, id: 'Hasil operasi melebihi batas {limit} baris', en: 'The result exceeds the limit of {limit} rows' },
+  query_failed: { code: 10023, status: 502, id: 'Operasi data gagal dijalankan', en: 'The data operation failed' },
+  rate_limited: { code: 10024, status: 429, id: 'Batas jumlah permintaan terlampaui, coba lagi nanti', en: 'Rate limit exceeded, try again later' },
+  quota_exceeded: { code: 10025, status: 429, id: 'Kuota harian langganan telah habis', en: 'The daily quota of this subscription is used up' },
+  ip_denied: { code: 10026, status: 403, id: 'Alamat IP tidak diizinkan untuk langganan ini', en: 'This IP address is not allowed for this subscription' },
+  too_large: { code: 10027, status: 413, id: 'Permintaan terlalu besar', en: 'The request is too large' },
+  bad_format: { code: 10028, status: 406, id: 'Format "{format}" tidak didukung', en: 'Format "{format}" is not supported' },
+  not_supported: { code: 10029, status: 501, id: 'Jenis operasi ini belum dapat dipanggil', en: 'This kind of operation cannot be called yet' },
+  internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
+} as const;
+
+export type GatewayErrorKey = keyof typeof gatewayErrors;
+
+const catalogue = gatewayErrors as unknown as Record<string, { id: string; en: string }>;
+
+/** The one error type of the gateway: it knows its code and status; each interface renders it its own way. */
+export class GatewayError extends Error {
+  readonly code: number;
+  readonly status: number;
+
+  constructor(
+    readonly key: GatewayErrorKey,
+    readonly vars: Record<string, string | number> = {},
+    /** A backend's own code and message passed through unchanged (federation). */
+    readonly passthrough?: { code: number; message: string },
+  ) {
+    super(key);
+    this.code = passthrough?.code ?? gatewayErrors[key].code;
+    this.status = gatewayErrors[key].status;
+  }
+
+  text(lang: Lang): string {
+    return this.passthrough?.message ?? translate(catalogue, this.key, lang, this.vars);
+  }
+}

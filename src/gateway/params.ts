@@ -1,0 +1,79 @@
+import type { Parameter } from '../model/parameter.ts';
+import type { Value } from '../formats/types.ts';
+import { GatewayError } from './errors.ts';
+import type { ParamValues } from './types.ts';
+
+type Check = (raw: string) => Value | string; // returns the value, or throws a reason
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+const converters: Record<Parameter['type'], (raw: string) => Value> = {
+  string: (raw) => raw,
+  integer: (raw) => {
+    if (!/^-?\d{1,15}$/.test(raw)) throw 'bukan bilangan bulat';
+    return Number(raw);
+  },
+  number: (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw 'bukan angka';
+    return n;
+  },
+  boolean: (raw) => {
+    const v = ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[raw.toLowerCase()];
+    if (v === undefined) throw 'bukan true/false';
+    return v;
+  },
+  date: (raw) => {
+    if (!DATE.test(raw) || Number.isNaN(Date.parse(raw))) throw 'bukan tanggal YYYY-MM-DD';
+    return raw;
+  },
+  datetime: (raw) => {
+    if (!DATETIME.test(raw) || Number.isNaN(Date.parse(raw))) throw 'bukan waktu ISO 8601';
+    return raw;
+  },
+};
+
+function compileOne(p: Parameter): Check {
+  const convert = converters[p.type];
+  const pattern = p.pattern ? new RegExp(`^(?:${p.pattern})$`) : undefined;
+  return (raw) => {
+    if (raw.length > p.maxLength) throw `lebih dari ${p.maxLength} karakter`;
+    if (p.minLength !== undefined && raw.length < p.minLength) throw `kurang dari ${p.minLength} karakter`;
+    if (pattern && !pattern.test(raw)) throw 'tidak sesuai pola';
+    const value = convert(raw);
+    if (typeof value === 'number') {
+      if (p.min !== undefined && value < p.min) throw `kurang dari ${p.min}`;
+      if (p.max !== undefined && value > p.max) throw `lebih dari ${p.max}`;
+    }
+    return value;
+  };
+}
+
+/**
+ * Built once per operation: validates raw caller parameters into typed values.
+ * Unknown names, missing required ones and invalid values are all errors (MANTRA's 10005).
+ */
+export function compileParams(params: Parameter[]): (raw: Record<string, string>) => ParamValues {
+  const checks = params.map((p) => ({ p, check: compileOne(p) }));
+  const known = new Set(params.map((p) => p.name));
+  return (raw) => {
+    for (const name in raw) if (!known.has(name)) throw new GatewayError('unknown_param', { name });
+    const out: ParamValues = {};
+    for (const { p, check } of checks) {
+      const given = raw[p.name];
+      if (given === undefined || given === '') {
+        if (p.default !== undefined) out[p.name] = p.default;
+        else if (p.required) throw new GatewayError('missing_param', { name: p.name });
+        else out[p.name] = null;
+        continue;
+      }
+      try {
+        out[p.name] = check(given);
+      } catch (reason) {
+        throw new GatewayError('bad_param', { name: p.name, reason: String(reason) });
+      }
+    }
+    return out;
+  };
+}

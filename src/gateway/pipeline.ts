@@ -1,0 +1,42 @@
+import type { Pool } from '../../connectors/pool.ts';
+import type { Secrets } from '../security/index.ts';
+import type { Tracker } from '../observability/tracker.ts';
+import { compose } from './compose.ts';
+import type { Registry } from './registry.ts';
+import type { CallContext, GatewayRequest } from './types.ts';
+import { track } from './stages/track.ts';
+import { requireKey } from './stages/require-key.ts';
+import { resolve } from './stages/resolve.ts';
+import { authenticate } from './stages/authenticate.ts';
+import { authorize } from './stages/authorize.ts';
+import { limit } from './stages/limit.ts';
+import { params } from './stages/params.ts';
+import { invoke } from './stages/invoke.ts';
+
+export interface GatewayDeps {
+  registry: Registry;
+  secrets: Secrets;
+  pool: Pool;
+  tracker: Tracker;
+}
+
+/** The stage order, written once. `track` is outermost so it sees every outcome and its timing. */
+export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promise<CallContext> {
+  const run = compose([
+    track(deps.tracker, () => deps.registry.settings.tracks),
+    requireKey(),
+    resolve(deps.registry),
+    authenticate(deps.registry, deps.secrets),
+    authorize(),
+    limit(),
+    params(),
+    invoke(deps.pool),
+  ]);
+  return async function call(req) {
+    const ctx: CallContext = { req, startedAt: performance.now() };
+    await run(ctx);
+    return ctx;
+  };
+}
+
+export type Call = ReturnType<typeof buildPipeline>;

@@ -1,0 +1,116 @@
+import type { Store } from '../store/index.ts';
+import type { Secrets } from '../security/index.ts';
+import type { Operation } from '../model/operation.ts';
+import type { Connector } from '../model/connector.ts';
+import type { Subscription } from '../model/subscription.ts';
+import type { Settings } from '../model/settings.ts';
+import { Settings as SettingsSchema } from '../model/settings.ts';
+import type { ConnectorRef, Plan, RowShape } from '../../connectors/types.ts';
+import { compileData } from '../../connectors/sql/index.ts';
+import { compileParams } from './params.ts';
+import type { ParamValues } from './types.ts';
+
+/** An operation made ready to run: everything derived from its configuration is resolved here, once. */
+export interface CompiledOperation {
+  id: string;
+  version: number;
+  op: Operation;
+  validate: (raw: Record<string, string>) => ParamValues;
+  data?: {
+    connector: ConnectorRef;
+    plan: (values: ParamValues, page?: { limit?: number; offset?: number }) => Plan;
+    timeoutMs: number;
+    rowCap: number;
+    truncate: boolean;
+    limit?: number;
+    write: boolean;
+    shape?: RowShape;
+  };
+  /** Set when the operation cannot be compiled (bad configuration): calls answer a clean error. */
+  problem?: string;
+}
+
+/**
+ * The in-memory view of the configuration that the hot path reads. Marked stale on every store change and
+ * reloaded before the next call; compiled operations are reused while neither they nor their connector changed.
+ */
+export class Registry {
+  #stale = true;
+  #loading?: Promise<void>;
+  #ops = new Map<string, CompiledOperation>();
+  #subs = new Map<string, Subscription>();
+  #settings: Settings = SettingsSchema.parse({});
+
+  constructor(private store: Store, private secrets: Secrets) {
+    store.onChange(() => (this.#stale = true));
+  }
+
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  /** Resolves once the view reflects the store. Cheap when nothing changed. */
+  ready(): Promise<void> | undefined {
+    if (!this.#stale) return undefined;
+    return (this.#loading ??= this.#reload().finally(() => (this.#loading = undefined)));
+  }
+
+  operation(agency: string, service: string, slug: string): CompiledOperation | undefined {
+    return this.#ops.get(`${agency}/${service}/${slug}`);
+  }
+
+  subscription(keyHash: string, opId: string): Subscription | undefined {
+    return this.#subs.get(`${keyHash} ${opId}`);
+  }
+
+  operations(): CompiledOperation[] {
+    return [...this.#ops.values()];
+  }
+
+  async #reload() {
+    this.#stale = false;
+    const [ops, connectors, subs, settings] = await Promise.all([
+      this.store.list('operation'),
+      this.store.list('connector'),
+      this.store.list('subscription'),
+      this.store.get('settings', 'settings'),
+    ]);
+    const conns = new Map(connectors.map((c) => [c.id, c]));
+    const next = new Map<string, CompiledOperation>();
+    for (const stored of ops) {
+      const conn = stored.body.data && conns.get(`${stored.body.agency}/${stored.body.data.connector}`);
+      const prev = this.#ops.get(stored.id);
+      if (prev && prev.version === stored.version && prev.data?.connector.version === conn?.version) {
+        next.set(stored.id, prev);
+        continue;
+      }
+      next.set(stored.id, this.#compile(stored.id, stored.version, stored.body, conn && { id: conn.id, version: conn.version, body: conn.body }));
+    }
+    this.#ops = next;
+    this.#subs = new Map(subs.map((s) => [`${s.body.keyHash} ${s.body.agency}/${s.body.service}/${s.body.operation}`, s.body]));
+    this.#settings = settings?.body ?? SettingsSchema.parse({});
+  }
+
+  #compile(id: string, version: number, op: Operation, conn?: { id: string; version: number; body: Connector }): CompiledOperation {
+    const compiled: CompiledOperation = { id, version, op, validate: compileParams(op.params) };
+    try {
+      if (op.kind === 'data' && op.data) {
+        if (!conn) throw new Error(`connector ${op.data.connector} not found`);
+        const config = { ...conn.body, password: conn.body.password && this.secrets.decrypt(conn.body.password) };
+        compiled.data = {
+          connector: { id: conn.id, version: conn.version, config },
+          plan: compileData(op.data, conn.body.kind),
+          timeoutMs: op.data.timeoutMs,
+          rowCap: op.data.rowCap,
+          truncate: op.data.truncate,
+          limit: op.data.form === 'table' ? op.data.limit : undefined,
+          write: op.data.write,
+          shape: op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined,
+        };
+      }
+    } catch (err) {
+      compiled.problem = (err as Error).message;
+    }
+    return compiled;
+  }
+}

@@ -1,0 +1,62 @@
+import type { Envelope, FormatName, ResultMeta, Row, Value } from '../formats/types.ts';
+import type { JobEvent } from '../../connectors/pool.ts';
+import type { Lang } from '../i18n/index.ts';
+import type { Subscription } from '../model/subscription.ts';
+import type { CompiledOperation } from './registry.ts';
+import type { GatewayError } from './errors.ts';
+
+export type ParamValues = Record<string, Value>;
+
+/** A call as every caller interface hands it to the pipeline; nothing here knows Hono. */
+export interface GatewayRequest {
+  interface: 'compat' | 'v1' | 'soap';
+  agency: string;
+  service: string;
+  operation: string;
+  /** Raw caller parameters (already merged from path, query and body). */
+  params: Record<string, string>;
+  /** undefined = no key header at all; '' = an empty one. */
+  key: string | undefined;
+  format: FormatName;
+  envelope: Envelope;
+  page?: { limit?: number; offset?: number };
+  remote: string;
+  userAgent: string;
+  requestId: string;
+  lang: Lang;
+  signal: AbortSignal;
+}
+
+/** A job event stream of encoded bytes from the connector pool. */
+export interface StreamResult {
+  kind: 'stream';
+  /** Events read ahead to decide the answer; `complete` when they hold the whole answer. */
+  buffered: JobEvent[];
+  complete: boolean;
+  rest: AsyncIterator<JobEvent>;
+}
+
+/** A whole value (proxy replies, writes, composite answers), encoded by the interface's renderer. */
+export interface ValueResult {
+  kind: 'value';
+  data: unknown;
+  /** When set, the value is a list of rows and renders like a data result. */
+  rows?: Row[];
+  meta?: Partial<ResultMeta> & { source?: string };
+}
+
+export type InvokeResult = StreamResult | ValueResult;
+
+export interface CallContext {
+  req: GatewayRequest;
+  startedAt: number;
+  op?: CompiledOperation;
+  subscription?: Subscription;
+  values?: ParamValues;
+  result?: InvokeResult;
+  error?: GatewayError;
+  /** Filled by the renderer once the answer is decided, for the track. */
+  rows?: number;
+}
+
+export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

@@ -1,0 +1,49 @@
+import { getFormat } from '../../formats/index.ts';
+import type { Format } from '../../formats/types.ts';
+import type { Lang } from '../../i18n/index.ts';
+import type { GatewayError } from '../errors.ts';
+import type { CallContext } from '../types.ts';
+import { streamBody } from '../body.ts';
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
+  413: 'Content Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented',
+  502: 'Bad Gateway', 504: 'Gateway Timeout',
+};
+
+/** RFC 9457 problem details carrying MANTRA's code. */
+export function renderProblem(err: GatewayError, lang: Lang, requestId: string): Response {
+  const body = {
+    type: `urn:mantra:error:${err.code}`,
+    title: titles[err.status] ?? 'Error',
+    status: err.status,
+    detail: err.text(lang),
+    code: err.code,
+    requestId,
+  };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
+  if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="mantra"';
+  if (err.status === 429) headers['retry-after'] = '60';
+  return new Response(JSON.stringify(body), { status: err.status, headers });
+}
+
+function contentType(format: Format): string {
+  return format.mediaType.includes('charset') ? format.mediaType : `${format.mediaType}; charset=utf-8`;
+}
+
+export function renderV1(ctx: CallContext): Response {
+  const { req } = ctx;
+  if (ctx.error || !ctx.result) return renderProblem(ctx.error!, req.lang, req.requestId);
+  const format = getFormat(req.format)!;
+  const headers = { 'content-type': contentType(format) };
+  const result = ctx.result;
+  if (result.kind === 'stream') return new Response(streamBody(result), { status: 200, headers });
+  if (result.rows) {
+    const enc = format.rows({ envelope: 'v1', name: req.operation });
+    let body = enc.head(result.rows.length);
+    result.rows.forEach((row, i) => (body += enc.row(row, i)));
+    body += enc.tail({ rowCount: result.rows.length, ...result.meta });
+    return new Response(body, { status: 200, headers });
+  }
+  return new Response(format.document({ data: result.data, meta: result.meta ?? {} }), { status: 200, headers });
+}

@@ -1,0 +1,94 @@
+import { Hono } from 'hono';
+import { formatNames, type FormatName } from '../../formats/types.ts';
+import { pickLang } from '../../i18n/index.ts';
+import { GatewayError } from '../errors.ts';
+import type { Call } from '../pipeline.ts';
+import type { Registry } from '../registry.ts';
+import { bodyParams, parsePairs } from '../request-params.ts';
+import { decodeCursor } from '../cursor.ts';
+import { renderProblem, renderV1 } from './render.ts';
+import type { Env } from '../../app-env.ts';
+
+const byMediaType: [RegExp, FormatName][] = [
+  [/application\/json|\*\/\*/, 'json'],
+  [/application\/(x-)?ndjson/, 'ndjson'],
+  [/(application|text)\/xml/, 'xml'],
+  [/text\/csv/, 'csv'],
+  [/application\/vnd\.php\.serialized/, 'serialize'],
+  [/text\/x-php/, 'php'],
+];
+const reserved = new Set(['format', 'limit', 'offset', 'cursor', 'lang']);
+const suffix = new RegExp(`\\.(${formatNames.join('|')})$`);
+
+function pickFormat(accept: string | null, query: string | null, ext: string | undefined): FormatName | string {
+  if (ext) return ext;
+  if (query) return query;
+  if (!accept) return 'json';
+  let best: FormatName | undefined, at = Infinity;
+  for (const [re, name] of byMediaType) {
+    const m = re.exec(accept);
+    if (m && m.index < at) [best, at] = [name, m.index];
+  }
+  return best ?? 'json';
+}
+
+function keyOf(headers: Headers): string | undefined {
+  const auth = headers.get('authorization');
+  if (auth?.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
+  return headers.get('x-api-key') ?? headers.get('accesskey') ?? undefined;
+}
+
+function intParam(value: string | null, name: string): number | undefined {
+  if (value === null) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new GatewayError('bad_param', { name, reason: 'harus bilangan bulat ≥ 0' });
+  return Number(value);
+}
+
+/** REST v1: /v1/{agency}/{service}/{operation}[.format], real HTTP statuses, problem+json errors. */
+export function v1Routes(call: Call, registry: Registry): Hono<Env> {
+  const app = new Hono<Env>();
+  app.all('/:agency/:service/:operation', async (c) => {
+    const req = c.req.raw;
+    const url = new URL(req.url);
+    const lang = pickLang(req);
+    let operation = c.req.param('operation');
+    const ext = suffix.exec(operation)?.[1];
+    if (ext) operation = operation.slice(0, -ext.length - 1);
+    const format = pickFormat(req.headers.get('accept'), url.searchParams.get('format'), ext);
+    if (!(formatNames as readonly string[]).includes(format)) {
+      return renderProblem(new GatewayError('bad_format', { format }), lang, c.get('requestId'));
+    }
+    await registry.ready();
+    let params: Record<string, string>, page: { limit?: number; offset?: number };
+    try {
+      params = parsePairs(url.search.slice(1));
+      for (const name of reserved) delete params[name];
+      Object.assign(params, await bodyParams(req, registry.settings.maxBodyBytes));
+      const cursor = url.searchParams.get('cursor');
+      const offset = cursor !== null ? decodeCursor(cursor) : intParam(url.searchParams.get('offset'), 'offset');
+      if (cursor !== null && offset === undefined) throw new GatewayError('bad_param', { name: 'cursor', reason: 'tidak valid' });
+      page = { limit: intParam(url.searchParams.get('limit'), 'limit'), offset };
+    } catch (err) {
+      if (err instanceof GatewayError) return renderProblem(err, lang, c.get('requestId'));
+      throw err;
+    }
+    const ctx = await call({
+      interface: 'v1',
+      agency: c.req.param('agency'),
+      service: c.req.param('service'),
+      operation,
+      params,
+      key: keyOf(req.headers),
+      format: format as FormatName,
+      envelope: 'v1',
+      page,
+      remote: c.get('remote'),
+      userAgent: req.headers.get('user-agent') ?? '',
+      requestId: c.get('requestId'),
+      lang,
+      signal: req.signal,
+    });
+    return renderV1(ctx);
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import fs from 'node:fs';
+import { openSqliteStore, type Store } from './store/index.ts';
+import { loadMasterKey, Secrets } from './security/index.ts';
+import { createPool } from '../connectors/pool.ts';
+import { createApp, type MantraApp } from './app.ts';
+import { runtime, type Server } from './runtime/index.ts';
+import { ensureFirstAdmin } from './admin-api/first-admin.ts';
+
+export interface ServeConfig {
+  dataDir: string;
+  port: number;
+  host: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Worker threads for connectors; undefined = the store's setting, else the number of cores. */
+  workers?: number;
+}
+
+export interface Running extends MantraApp {
+  server: Server;
+  store: Store;
+  secrets: Secrets;
+  firstAdmin: { username: string; password?: string; created: boolean };
+  stop(): Promise<void>;
+}
+
+/** Opens the store, the worker pool and the HTTP server. Fails with a clear message, never half-started. */
+export async function startServer(config: ServeConfig): Promise<Running> {
+  const store = openSqliteStore(config.dataDir);
+  try {
+    const secrets = new Secrets(loadMasterKey(config.dataDir));
+    const firstAdmin = await ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
+    const settings = (await store.get('settings', 'settings'))?.body;
+    const workers = config.workers ?? settings?.workers ?? os.availableParallelism?.() ?? os.cpus().length;
+    const pool = createPool({ size: workers });
+    const mantra = createApp({ store, secrets, pool });
+    const server = await runtime.serve({
+      port: config.port,
+      hostname: config.host,
+      tls: config.tlsCert && config.tlsKey
+        ? { cert: fs.readFileSync(config.tlsCert, 'utf8'), key: fs.readFileSync(config.tlsKey, 'utf8') }
+        : undefined,
+      maxRequestBodySize: 64 * 1024 * 1024,
+      fetch: (req, info) => mantra.app.fetch(req, info),
+    });
+    let stopped = false;
+    return {
+      ...mantra, server, store, secrets, firstAdmin,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await server.stop();
+        await mantra.tracker.flush();
+        await pool.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
