@@ -10,7 +10,7 @@
 import type { Format, Row, RowEncoder, RowEncoderOptions } from './types.ts';
 import { phpNumber } from './php-number.ts';
 import { tableOf } from './table.ts';
-import { databaseText, isTree, plain, type Tree } from './tree.ts';
+import { databaseText, isTree, plain } from './tree.ts';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -38,15 +38,16 @@ function record(cells: string[]): string {
 function document(value: unknown): string {
   const table = tableOf(value);
   if (!Array.isArray(table)) return record([field(table)]);
-  const columns = new Set<string>();
+  const keys = new Set<string>();
   for (const item of table) {
     const row = plain(item);
-    if (isTree(row)) for (const k of Object.keys(row)) if (row[k] !== undefined) columns.add(k);
+    if (isTree(row)) for (const k of Object.keys(row)) if (row[k] !== undefined) keys.add(k);
   }
-  let out = columns.size ? record([...columns].map(quoted)) : '';
+  const columns = [...keys];
+  let out = columns.length ? record(columns.map(quoted)) : '';
   for (const item of table) {
     const row = plain(item);
-    out += isTree(row) ? record([...columns].map((k) => field(row[k]))) : record([field(row)]);
+    out += isTree(row) ? record(columns.map((k) => field(row[k]))) : record([field(row)]);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { php } from './php.ts';
 import { serialize } from './serialize.ts';
 import { xml } from './xml.ts';
 
-export type * from './types.ts';
+export type { Envelope, Format, FormatName, ResultMeta, Row, RowEncoder, RowEncoderOptions, Value } from './types.ts';
 export { formatNames } from './types.ts';
 
 export const formats: Record<FormatName, Format> = { json, xml, csv, php, serialize, ndjson };

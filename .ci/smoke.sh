@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The binary alone in an empty folder: --version, serve with an empty data dir, /healthz, admin login, stop.
+set -euo pipefail
+dir=$(mktemp -d)
+cp dist/mantra "$dir/"
+cd "$dir"
+./mantra --version
+port=$(node -e 'const s=require("net").createServer().listen(0,()=>{console.log(s.address().port);s.close()})')
+MANTRA_ADMIN_PASSWORD='smoke-test-password-1' ./mantra serve --data "$dir/data" --port "$port" > serve.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for i in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$port/healthz" | grep -q ok
+curl -fs "http://127.0.0.1:$port/readyz" | grep -q ready
+curl -fs -X POST -H 'content-type: application/json' \
+  -d '{"username":"admin","password":"smoke-test-password-1"}' "http://127.0.0.1:$port/admin/api/login" | grep -q token
+kill $pid; wait $pid 2>/dev/null || true
+echo "smoke test passed"

@@ -1,0 +1,43 @@
+import type { ConnectorRef } from '../../connectors/types.ts';
+import type { Lang } from '../i18n/index.ts';
+import type { Role } from '../model/user.ts';
+import type { Secrets } from '../security/secrets.ts';
+import type { Session, Store } from '../store/types.ts';
+
+/** Reaches the connectors (through the worker pool in the server) to help an administrator build operations. */
+export interface ConnectorProbe {
+  /** Resolves when the data source answers; rejects otherwise. */
+  test(ref: ConnectorRef): Promise<void>;
+  tables(ref: ConnectorRef): Promise<string[]>;
+  columns(ref: ConnectorRef, table: string): Promise<{ name: string; type: string }[]>;
+}
+
+/** What the admin API needs from the rest of the server. */
+export interface AdminContext {
+  store: Store;
+  secrets: Secrets;
+  connectors?: ConnectorProbe;
+}
+
+/** The signed-in user as the admin API sees it (never the password hash). */
+export interface AdminUser {
+  username: string;
+  role: Role;
+  agency?: string;
+  mustChangePassword: boolean;
+}
+
+/**
+ * Hono environment of the admin API. `Bindings.remoteAddress` is what the runtime adapter passes as the
+ * second argument of `app.fetch(req, { remoteAddress })`; it keys the per-IP login throttle.
+ */
+export type AdminEnv = {
+  Bindings: { remoteAddress?: string };
+  Variables: {
+    user: AdminUser;
+    session: Session;
+    /** How the request authenticated: cookie requests need the CSRF header on unsafe methods. */
+    via: 'cookie' | 'bearer';
+    lang: Lang;
+  };
+};

@@ -1,0 +1,67 @@
+import type { Catalogue } from '../i18n/index.ts';
+
+/** Every message of the admin API, Bahasa Indonesia first. Keys double as the `error` code of error bodies. */
+export const messages = {
+  validation: { id: 'Data tidak valid', en: 'Invalid input' },
+  required: { id: 'Wajib diisi', en: 'Required' },
+  unknown_field: { id: 'Kolom tidak dikenal', en: 'Unknown field' },
+  id_immutable: {
+    id: 'Tidak dapat diubah (harus sama dengan alamat); buat entri baru sebagai gantinya',
+    en: 'Cannot be changed (must match the address); create a new entry instead',
+  },
+  malformed_json: { id: 'Badan permintaan bukan JSON yang sah', en: 'The request body is not valid JSON' },
+  unsupported_media_type: { id: 'Kirim badan permintaan sebagai application/json', en: 'Send the request body as application/json' },
+  too_large: { id: 'Badan permintaan terlalu besar (paling banyak {max} bita)', en: 'The request body is too large (at most {max} bytes)' },
+  route_not_found: { id: 'Alamat tidak dikenal: {method} {path}', en: 'Unknown route: {method} {path}' },
+  not_found: { id: '{kind} "{id}" tidak ditemukan', en: '{kind} "{id}" not found' },
+  conflict: { id: '{kind} "{id}" sudah ada', en: '{kind} "{id}" already exists' },
+  version_conflict: {
+    id: '{kind} "{id}" telah diubah orang lain (versi sekarang {current}, dikirim {given}); muat ulang lalu ulangi',
+    en: '{kind} "{id}" was changed meanwhile (current version {current}, given {given}); reload and try again',
+  },
+  in_use: { id: '{kind} "{id}" masih dipakai oleh {count} {dependent}', en: '{kind} "{id}" is still used by {count} {dependent}' },
+  reference: { id: 'Rujukan tidak ditemukan', en: 'A referenced entry does not exist' },
+  reference_missing: { id: '{kind} "{id}" tidak ada', en: '{kind} "{id}" does not exist' },
+  unauthenticated: { id: 'Silakan masuk terlebih dahulu', en: 'Please log in first' },
+  forbidden: { id: 'Anda tidak berwenang melakukan tindakan ini', en: 'You are not allowed to do this' },
+  csrf: { id: 'Token CSRF (header X-CSRF-Token) tidak ada atau salah', en: 'Missing or wrong CSRF token (X-CSRF-Token header)' },
+  must_change_password: {
+    id: 'Ganti kata sandi Anda terlebih dahulu (POST /password)',
+    en: 'Change your password first (POST /password)',
+  },
+  login_failed: { id: 'Nama pengguna atau kata sandi salah', en: 'Wrong username or password' },
+  account_inactive: { id: 'Akun ini dinonaktifkan', en: 'This account is disabled' },
+  throttled: {
+    id: 'Terlalu banyak percobaan yang gagal; coba lagi dalam {seconds} detik',
+    en: 'Too many failed attempts; try again in {seconds} seconds',
+  },
+  busy: { id: 'Server sedang sibuk; coba lagi sebentar lagi', en: 'The server is busy; try again shortly' },
+  wrong_password: { id: 'Kata sandi sekarang salah', en: 'The current password is wrong' },
+  same_password: { id: 'Kata sandi baru harus berbeda dari yang sekarang', en: 'The new password must differ from the current one' },
+  agency_required: { id: 'Wajib diisi untuk peran {role}', en: 'Required for the {role} role' },
+  last_admin: {
+    id: 'Harus tetap ada paling sedikit satu administrator aktif',
+    en: 'At least one active administrator must remain',
+  },
+  delete_self: { id: 'Anda tidak dapat menghapus akun Anda sendiri', en: 'You cannot delete your own account' },
+  duplicate_key: {
+    id: 'Kunci ini sudah dipakai langganan lain untuk operasi yang sama',
+    en: 'This key is already used by another subscription of the same operation',
+  },
+  connector_failed: { id: 'Koneksi ke sumber data gagal', en: 'The connection to the data source failed' },
+  connectors_unavailable: {
+    id: 'Pemeriksaan konektor tidak tersedia di proses ini',
+    en: 'Connector probing is not available in this process',
+  },
+  internal: { id: 'Terjadi kesalahan internal', en: 'Internal error' },
+  'kind.agency': { id: 'Instansi', en: 'Agency' },
+  'kind.user': { id: 'Pengguna', en: 'User' },
+  'kind.connector': { id: 'Konektor', en: 'Connector' },
+  'kind.service': { id: 'Layanan', en: 'Service' },
+  'kind.operation': { id: 'Operasi', en: 'Operation' },
+  'kind.consumer': { id: 'Konsumen', en: 'Consumer' },
+  'kind.subscription': { id: 'Langganan', en: 'Subscription' },
+  'kind.settings': { id: 'Pengaturan', en: 'Settings' },
+} satisfies Catalogue;
+
+export type MessageKey = keyof typeof messages;
