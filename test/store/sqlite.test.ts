@@ -1,0 +1,134 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openSqliteStore, StoreError } from '../../src/store/index.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-store-'));
+  dirs.push(d);
+  return d;
+};
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const agency = { slug: 'dukcapil', name: 'Dukcapil', description: '' };
+
+describe('sqlite store', () => {
+  test('create, read, update with version, conflict, remove', async () => {
+    const store = openSqliteStore(tempDir());
+    try {
+      const created = await store.put('agency', agency, 0);
+      assert.equal(created.version, 1);
+      assert.deepEqual((await store.get('agency', 'dukcapil'))?.body, agency);
+      await assert.rejects(store.put('agency', agency, 0), (e: StoreError) => e.reason === 'conflict');
+      const updated = await store.put('agency', { ...agency, name: 'Ditjen Dukcapil' }, 1);
+      assert.equal(updated.version, 2);
+      await assert.rejects(store.put('agency', agency, 1), (e: StoreError) => e.reason === 'version');
+      await assert.rejects(store.remove('agency', 'dukcapil', 1), (e: StoreError) => e.reason === 'version');
+      await store.remove('agency', 'dukcapil', 2);
+      assert.equal(await store.get('agency', 'dukcapil'), undefined);
+    } finally {
+      store.close();
+    }
+  });
+
+  test('validates on write and on read', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir);
+    await assert.rejects(store.put('agency', { slug: 'Bad Slug', name: 'x' } as any, 0), (e: StoreError) => e.reason === 'invalid');
+    await store.put('agency', agency, 0);
+    store.close();
+    const raw = new DatabaseSync(path.join(dir, 'mantra.db'));
+    raw.prepare("update entities set body = ? where kind = 'agency'").run(JSON.stringify({ slug: 'dukcapil', extra: 1 }));
+    raw.close();
+    const again = openSqliteStore(dir);
+    try {
+      await assert.rejects(again.get('agency', 'dukcapil'), (e: StoreError) => e.reason === 'invalid');
+    } finally {
+      again.close();
+    }
+  });
+
+  test('a transaction is all or nothing', async () => {
+    const store = openSqliteStore(tempDir());
+    try {
+      await assert.rejects(store.transaction(async () => {
+        await store.put('agency', agency, 0);
+        await store.put('agency', { slug: 'x', name: '' } as any, 0); // invalid: empty name
+      }));
+      assert.equal(await store.get('agency', 'dukcapil'), undefined);
+    } finally {
+      store.close();
+    }
+  });
+
+  test('state survives reopening; change listeners fire', async () => {
+    const dir = tempDir();
+    const store = openSqliteStore(dir);
+    const seen: string[] = [];
+    store.onChange((kind, id) => seen.push(`${kind}:${id}`));
+    const rev = store.revision();
+    await store.put('agency', agency, 0);
+    assert.deepEqual(seen, ['agency:dukcapil']);
+    assert.ok(store.revision() > rev);
+    store.close();
+    const again = openSqliteStore(dir);
+    try {
+      assert.equal((await again.list('agency')).length, 1);
+    } finally {
+      again.close();
+    }
+  });
+
+  test('a second process on the same data dir is refused', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'mantra.lock'), String(process.ppid || 1)); // a live process
+    assert.throws(() => openSqliteStore(dir), (e: StoreError) => e.reason === 'open' && /in use/.test(e.message));
+  });
+
+  test('a stale lock of a dead process is taken over', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'mantra.lock'), '999999999');
+    openSqliteStore(dir).close();
+  });
+
+  test('a foreign SQLite database is refused, untouched', () => {
+    const dir = tempDir();
+    const foreign = new DatabaseSync(path.join(dir, 'mantra.db'));
+    foreign.exec('create table customers (id int)');
+    foreign.close();
+    const before = fs.readFileSync(path.join(dir, 'mantra.db'));
+    assert.throws(() => openSqliteStore(dir), (e: StoreError) => /not a Mantra store/.test(e.message));
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'mantra.db')), before);
+  });
+
+  test('a corrupt file is refused with a clear message', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'mantra.db'), 'this is not a database at all'.repeat(200));
+    assert.throws(() => openSqliteStore(dir), (e: StoreError) => e.reason === 'open' && /corrupt|not a Mantra/.test(e.message));
+  });
+
+  test('a data dir that cannot be created is refused with a clear message', () => {
+    const file = path.join(tempDir(), 'plain-file');
+    fs.writeFileSync(file, 'x');
+    assert.throws(() => openSqliteStore(path.join(file, 'data')), (e: StoreError) => e.reason === 'open' && /cannot create data directory/.test(e.message));
+  });
+
+  test('tracks are hash-chained', async () => {
+    const store = openSqliteStore(tempDir());
+    try {
+      const t = { at: new Date().toISOString(), requestId: 'r', interface: 'compat', agency: 'a', service: 's', operation: 'o',
+        remote: '127.0.0.1', userAgent: 'x', format: 'json', status: 200, code: 200, durationMs: 1 };
+      await store.appendTracks([t, { ...t, requestId: 'r2' }]);
+      const rows = await store.tracks({ limit: 10 });
+      assert.equal(rows.length, 2);
+      assert.notEqual(rows[0].hash, rows[1].hash);
+      assert.match(rows[1].hash, /^[0-9a-f]{64}$/);
+    } finally {
+      store.close();
+    }
+  });
+});
