@@ -60,14 +60,15 @@ export interface Driver {
  */
 export class Watch {
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #cancel: () => void;
+  /** What cancels the statement now; drivers may swap it as the call moves on (connect, run, hand on). */
+  onFire: (() => void) | undefined;
   #timeoutMs: number;
   #signal: AbortSignal;
   #onAbort = () => this.#fire('cancelled');
   fired: 'timeout' | 'cancelled' | undefined;
 
-  constructor(opts: { timeoutMs: number; signal: AbortSignal }, cancel: () => void) {
-    this.#cancel = cancel;
+  constructor(opts: { timeoutMs: number; signal: AbortSignal }, onFire?: () => void) {
+    this.onFire = onFire;
     this.#timeoutMs = opts.timeoutMs;
     this.#signal = opts.signal;
     if (opts.signal.aborted) this.fired = 'cancelled';
@@ -82,7 +83,7 @@ export class Watch {
     this.fired = reason;
     this.pause();
     try {
-      this.#cancel();
+      this.onFire?.();
     } catch {
       // best effort: the error path reports `fired`
     }
@@ -103,6 +104,11 @@ export class Watch {
   stop() {
     this.pause();
     this.#signal.removeEventListener('abort', this.#onAbort);
+  }
+
+  /** For drivers that keep their own clock (sqlite): the time is up. */
+  expire() {
+    this.#fire('timeout');
   }
 
   /** For drivers that poll (sqlite, dbf): throws once fired. */

@@ -12,6 +12,8 @@ import { Tracker } from './observability/tracker.ts';
 import { log } from './observability/log.ts';
 import { createAdminApi } from './admin-api/index.ts';
 import { pickLang } from './i18n/index.ts';
+import { adminPage } from './admin-page.ts';
+import { catalogueRoutes } from './catalogue/routes.ts';
 
 export interface AppDeps {
   store: Store;
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): MantraApp {
 
   app.route('/', compatRoutes(call, registry));
   app.route('/v1', v1Routes(call, registry));
+  app.route('/catalogue', catalogueRoutes(registry));
   app.route('/admin/api', createAdminApi({
     store: deps.store,
     secrets: deps.secrets,
@@ -61,6 +64,9 @@ export function createApp(deps: AppDeps): MantraApp {
       columns: (ref, table) => deps.pool.columns(ref, table),
     },
   }));
+
+  app.get('/admin', (c) => c.redirect('/admin/'));
+  app.route('/admin', adminPage());
 
   app.notFound((c) => c.json({ error: 'not_found', message: notFound[pickLang(c.req.raw)] }, 404));
   app.onError((err, c) => {

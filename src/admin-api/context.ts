@@ -1,5 +1,4 @@
 import type { ConnectorRef } from '../../connectors/types.ts';
-import type { Lang } from '../i18n/index.ts';
 import type { Role } from '../model/user.ts';
 import type { Secrets } from '../security/secrets.ts';
 import type { Session, Store } from '../store/types.ts';
@@ -38,6 +37,5 @@ export type AdminEnv = {
     session: Session;
     /** How the request authenticated: cookie requests need the CSRF header on unsafe methods. */
     via: 'cookie' | 'bearer';
-    lang: Lang;
   };
 };

@@ -31,9 +31,9 @@ export const invalid = (issues: Issue[], key: 'validation' | 'reference' = 'vali
   new AdminError(400, key, {}, { issues });
 
 export function t(lang: Lang, key: MessageKey, vars: Vars = {}): string {
-  // A `kind` variable names an entity kind; it is translated too (`kind.agency` → "Instansi").
+  // `kind` and `dependent` name entity kinds; they are translated too (`agency` → "Instansi").
   const named = Object.fromEntries(
-    Object.entries(vars).map(([k, v]) => [k, `kind.${v}` in messages ? translate(messages, `kind.${v}`, lang) : v]),
+    Object.entries(vars).map(([k, v]) => [k, (k === 'kind' || k === 'dependent') ? translate(messages, `kind.${v}`, lang) : v]),
   );
   return translate(messages, key, lang, named);
 }
@@ -48,6 +48,9 @@ export function toAdminError(err: unknown): AdminError {
   }
   if (err instanceof StoreError && err.reason === 'invalid') {
     return invalid(issuesFromZod((err.detail ?? []) as z.core.$ZodIssue[], 'en'));
+  }
+  if (err instanceof StoreError && (err.reason === 'version' || err.reason === 'conflict')) {
+    return new AdminError(409, 'changed_meanwhile');
   }
   return new AdminError(500, 'internal');
 }

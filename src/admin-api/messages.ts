@@ -19,6 +19,7 @@ export const messages = {
     id: '{kind} "{id}" telah diubah orang lain (versi sekarang {current}, dikirim {given}); muat ulang lalu ulangi',
     en: '{kind} "{id}" was changed meanwhile (current version {current}, given {given}); reload and try again',
   },
+  changed_meanwhile: { id: 'Data telah diubah orang lain; muat ulang lalu ulangi', en: 'The data was changed meanwhile; reload and try again' },
   in_use: { id: '{kind} "{id}" masih dipakai oleh {count} {dependent}', en: '{kind} "{id}" is still used by {count} {dependent}' },
   reference: { id: 'Rujukan tidak ditemukan', en: 'A referenced entry does not exist' },
   reference_missing: { id: '{kind} "{id}" tidak ada', en: '{kind} "{id}" does not exist' },

@@ -9,6 +9,7 @@ import { xml } from './xml.ts';
 
 export type { Envelope, Format, FormatName, ResultMeta, Row, RowEncoder, RowEncoderOptions, Value } from './types.ts';
 export { formatNames } from './types.ts';
+export { v1Document } from './v1.ts';
 
 export const formats: Record<FormatName, Format> = { json, xml, csv, php, serialize, ndjson };
 

@@ -1,7 +1,10 @@
 /** JSON text exactly as PHP's json_encode writes it with default flags (`/` and non-ASCII escaped). */
 import { isPhpInt, phpFloat } from './php-number.ts';
 
+// deno-lint-ignore no-control-regex -- control characters are what these patterns look for
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\/\u0080-\uffff]/;
+// deno-lint-ignore no-control-regex -- control characters are what these patterns look for
+const NEEDS_MORE_THAN_SLASHES = /[\u0000-\u001f"\\\u0080-\uffff]/;
 
 // Escapes for ASCII; undefined means the character is written as is (DEL included, as PHP does).
 const ASCII_ESCAPES: (string | undefined)[] = [];
@@ -19,6 +22,8 @@ ASCII_ESCAPES[0x7f] = undefined;
 /** A quoted JSON string; astral characters come out as their UTF-16 surrogate pair, like PHP. */
 export function phpJsonString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
+  // Paths, URLs and addresses ("RT 13/RW 07") often need nothing else.
+  if (!NEEDS_MORE_THAN_SLASHES.test(s)) return '"' + s.replaceAll('/', '\\/') + '"';
   let out = '"';
   let last = 0;
   for (let i = 0; i < s.length; i++) {

@@ -2,9 +2,12 @@
 
 const INT_LIMIT = 9223372036854775808; // 2^63: PHP ints are 64-bit; json_decode turns bigger numbers into floats
 
-/** True when PHP would hold this number as an int (json_decode of the same JSON text gives an int). */
+/**
+ * True when PHP would hold this number as an int (json_decode of its JSON text gives an int). Strictly inside
+ * ±2^63: JS prints -2^63 as -9223372036854776000, which is beyond PHP's range.
+ */
 export function isPhpInt(n: number): boolean {
-  return Number.isInteger(n) && n < INT_LIMIT && n >= -INT_LIMIT;
+  return Number.isInteger(n) && n < INT_LIMIT && n > -INT_LIMIT;
 }
 
 /**

@@ -8,6 +8,7 @@ function indent(depth: number): string {
   return (indents[depth] ??= '  '.repeat(depth));
 }
 
+// deno-lint-ignore no-control-regex -- control characters are what these patterns look for
 const NEEDS_ESCAPE = /['\\\u0000]/;
 
 /** A single-quoted string; NUL bytes are spliced in as `' . "\0" . '`, as var_export does. */

@@ -3,6 +3,7 @@ import type { Format, ResultMeta, Row, RowEncoder, RowEncoderOptions } from './t
 import { isPhpInt, isPhpIntKey, phpFloat } from './php-number.ts';
 import { databaseText, definedKeys, plain, type Tree } from './tree.ts';
 
+// deno-lint-ignore no-control-regex -- control characters are what these patterns look for
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** Bytes of the UTF-8 form (a lone surrogate counts 3: it is written as U+FFFD). */

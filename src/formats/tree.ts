@@ -1,7 +1,9 @@
 /**
  * How encoders see a JS value tree: arrays are lists (PHP integer-keyed arrays), other objects are string-keyed
  * arrays in insertion order, properties holding `undefined` are left out (as JSON.stringify does), and an object
- * with toJSON() (a Date) stands for what toJSON() returns.
+ * with toJSON() (a Date) stands for what toJSON() returns. A bigint is an integer where the format has integers
+ * (json, xml, php, serialize); csv and ndjson reject it as JSON.stringify does. Note that JS itself puts
+ * integer-like keys ("5") of an object first, so such keys cannot keep another order.
  */
 import type { Value } from './types.ts';
 
@@ -35,9 +37,4 @@ export function databaseText(v: Value | undefined): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? '1' : '0';
   return String(v);
-}
-
-/** MANTRA's success envelope around one operation's rows. */
-export function mantraEnvelope(name: string, rows: unknown): Tree {
-  return { response: { status: 1, code: 200, message: 'OK', data: { [name]: rows } } };
 }

@@ -1,5 +1,6 @@
 /** Text and element names for XML 1.0. */
 
+// deno-lint-ignore no-control-regex -- control characters are what these patterns look for
 const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
 
 /**

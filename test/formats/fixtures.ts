@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { Format, ResultMeta, Row, RowEncoderOptions } from '../../src/formats/types.ts';
 
 const dir = new URL('../fixtures/formats/', import.meta.url);
+export const goldenDir = new URL('../fixtures/compat/golden/', import.meta.url);
 
 /** A golden body as text; decoding is strict, so equal text means equal UTF-8 bytes. */
 export function golden(name: string): string {
-  return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(new URL(`golden/${name}.body`, dir)));
+  return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(new URL(`${name}.body`, goldenDir)));
 }
 
 /** The first 100 rows of penduduk.tsv as the PostgreSQL connector hands them over (kode_wilayah is an int column). */

@@ -3,9 +3,10 @@
  * fail under CI=true, so a missing php never passes silently.
  */
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { inCI } from '../support/services.ts';
 
-const bin = (globalThis as any).process?.env?.PHP ?? 'php';
+const bin = process.env.PHP ?? 'php';
 // serialize_precision=-1 is PHP's default; set it anyway so a CI php.ini cannot change the judge.
 const settings = ['-d', 'serialize_precision=-1', '-d', 'display_errors=stderr'];
 

@@ -1,0 +1,88 @@
+/**
+ * The one error of proxy calls. `code` is MANTRA's; `kind` tells the gateway the REST status.
+ * Messages never name hosts, paths, credentials or raw driver errors: they may be shown to callers.
+ */
+export type ProxyErrorKind =
+  /** The operation's configuration cannot work (no URL, no method, host not allowed, WSDL not prepared). */
+  | 'config'
+  /** A caller value cannot go into the backend request (e.g. a path segment "..", a line break in a header). */
+  | 'invalid'
+  /** The backend did not answer in time. */
+  | 'timeout'
+  /** The backend is down, answered an HTTP error, garbage, a too large or unreadable reply, or its circuit is open. */
+  | 'unavailable'
+  /** The backend answered a proper error of its own: MANTRA envelope with status 0, SOAP fault, empty SOAP result. */
+  | 'remote'
+  /** The caller's signal aborted the call. */
+  | 'cancelled';
+
+/** MANTRA's codes for proxy operations, and Mantra's own for transport failures (the gateway's catalogue). */
+export const proxyCodes = {
+  noUrl: 10003,
+  noMethod: 10004,
+  badParam: 10005,
+  wsdl: 10006,
+  soapFault: 10007,
+  soapError: 10008,
+  soapEmpty: 10009,
+  unknownRootKey: 10017,
+  xml: 10018,
+  unavailable: 10020,
+  timeout: 10021,
+} as const;
+
+/** The original's own texts, where it had one. */
+export const originalMessages = {
+  10003: 'Alamat (URL) akses layanan tidak terdefinisi',
+  10004: 'Nama fungsi operasi tidak terdefinisi',
+  10005: 'Seluruh parameter fungsi operasi wajib diisi',
+  10009: 'Hasil fungsi operasi SOAP tidak ada (kosong)',
+  10017: 'Kunci indeks/tag utama data fungsi operasi tidak dikenal',
+} as const;
+
+const statusOf: Record<ProxyErrorKind, number> = {
+  config: 502,
+  invalid: 400,
+  timeout: 504,
+  unavailable: 502,
+  remote: 502,
+  cancelled: 499,
+};
+
+export class ProxyError extends Error {
+  override readonly name = 'ProxyError';
+
+  constructor(
+    readonly code: number,
+    readonly kind: ProxyErrorKind,
+    message: string,
+    readonly extra: {
+      /** The message is the backend's own (MANTRA envelope status 0, SOAP fault): show it unchanged. */
+      passthrough?: boolean;
+      /** HTTP status the backend answered, when it answered one. */
+      backendStatus?: number;
+    } = {},
+  ) {
+    super(message);
+  }
+
+  get passthrough(): boolean {
+    return this.extra.passthrough === true;
+  }
+
+  /** The status REST v1 answers for this error (remote errors: the gateway may map the code instead). */
+  get httpStatus(): number {
+    return statusOf[this.kind];
+  }
+}
+
+export function isProxyError(e: unknown): e is ProxyError {
+  return e instanceof ProxyError;
+}
+
+export const unavailable = (message: string, backendStatus?: number) =>
+  new ProxyError(proxyCodes.unavailable, 'unavailable', message, { backendStatus });
+
+export const timedOut = (message: string) => new ProxyError(proxyCodes.timeout, 'timeout', message);
+
+export const badParam = (message: string) => new ProxyError(proxyCodes.badParam, 'invalid', message);

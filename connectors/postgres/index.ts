@@ -1,0 +1,199 @@
+import postgres from 'postgres';
+import type { Connector } from '../../src/model/connector.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
+import { ConnectorError } from '../errors.ts';
+import { checkIdentifier, dialects } from '../sql/dialect.ts';
+import type { Plan, Row, SqlPlan, Value } from '../types.ts';
+import { classify, isStaleConnection } from './errors.ts';
+
+/**
+ * Values come back as PHP's pg driver sees them: dates, times, timestamps, json and bytea as the server's text;
+ * int8 and numeric stay text (postgres.js default); int2/int4/float as numbers; bool as boolean.
+ * Array types are not fetched, so arrays stay text too.
+ */
+const asText = {
+  to: 25,
+  from: [1082, 1083, 1114, 1184, 1266, 1186, 114, 3802, 17],
+  serialize: (x: unknown) => '' + x,
+  parse: (x: string) => x,
+};
+
+/** Results up to this many rows are read in one go (one round trip); larger reads use a cursor. */
+export const PLAIN_MAX_ROWS = 10_001;
+
+/** After the row limit is reached, a query still sending rows this long is cancelled. */
+const OVERFLOW_GRACE_MS = 50;
+
+type Sql = ReturnType<typeof postgres>;
+
+function open(config: Connector, opts: OpenOptions): DriverPool {
+  const ssl = config.ssl === 'disable' || !config.ssl ? false : config.ssl;
+  const sql: Sql = postgres({
+    host: config.host ?? '127.0.0.1',
+    port: config.port ?? 5432,
+    database: config.database,
+    username: config.user,
+    password: config.password ?? '',
+    ssl: ssl as 'require',
+    max: opts.maxConnections,
+    connect_timeout: Math.max(1, Math.ceil((config.connectTimeoutMs ?? 10_000) / 1000)),
+    idle_timeout: 120,
+    fetch_types: false,
+    prepare: true,
+    onnotice: () => {},
+    types: { asText } as never,
+    connection: { application_name: 'mantra' },
+  });
+
+  const run = (plan: SqlPlan) => sql.unsafe(plan.sql, plan.params as never[], { prepare: true });
+
+  /** Reads the whole (bounded) result in one round trip; rows are handed on as batches fill. */
+  async function plain(plan: SqlPlan, opts: QueryOptions): Promise<number> {
+    const q = run(plan);
+    const watch = new Watch(opts, () => q.cancel());
+    let delivered = 0;
+    let batch: Row[] = [];
+    let handing: Promise<void> = Promise.resolve();
+    let overflow: ReturnType<typeof setTimeout> | undefined;
+    const hand = (rows: Row[]) => {
+      handing = handing.then(() => opts.onBatch(rows));
+      handing.catch(() => watch.fired || q.cancel());
+    };
+    try {
+      await q.forEach((row) => {
+        if (delivered < opts.maxRows) {
+          batch.push(row as Row);
+          if (++delivered % opts.batchSize === 0) {
+            hand(batch);
+            batch = [];
+          }
+        } else if (overflow === undefined) {
+          overflow = setTimeout(() => q.cancel(), OVERFLOW_GRACE_MS);
+        }
+      });
+    } catch (err) {
+      // A cancel after the row limit is the expected end of an overflowing read.
+      if (!(overflow !== undefined && !watch.fired && (err as { code?: string }).code === '57014')) {
+        throw watch.fired ? watch.error() : err;
+      }
+    } finally {
+      clearTimeout(overflow);
+      watch.stop();
+    }
+    if (batch.length) hand(batch);
+    await handing;
+    return delivered;
+  }
+
+  /** Streams through a cursor: the database is asked for the next batch only once the previous one is taken. */
+  async function cursor(plan: SqlPlan, opts: QueryOptions): Promise<number> {
+    const q = run(plan);
+    // While a batch is being handed on the server is idle: a cancel request then could hit a later query on the
+    // same connection, so the cursor is closed instead.
+    let handing = false;
+    const watch = new Watch(opts, () => handing || q.cancel());
+    let delivered = 0;
+    const step = async (rows: Row[]) => {
+      handing = true;
+      watch.pause();
+      const take = Math.min(rows.length, opts.maxRows - delivered);
+      await opts.onBatch(rows.slice(0, take));
+      delivered += take;
+      handing = false;
+      if (delivered >= opts.maxRows || watch.fired) return sql.CLOSE;
+      watch.resume();
+    };
+    // postgres.js does not wait for the callback of the last batch: keep hold of it.
+    let last: Promise<unknown> = Promise.resolve();
+    try {
+      await q.cursor(opts.batchSize, (rows: Row[]) => {
+        last = step(rows);
+        last.catch(() => {});
+        return last;
+      });
+      await last;
+    } catch (err) {
+      throw watch.fired ? watch.error() : err;
+    } finally {
+      watch.stop();
+    }
+    if (watch.fired) throw watch.error();
+    return delivered;
+  }
+
+  async function query(plan: Plan, opts: QueryOptions): Promise<number> {
+    if (plan.type !== 'sql') throw new ConnectorError('config', 'a PostgreSQL connector runs SQL plans only');
+    const read = opts.maxRows <= PLAIN_MAX_ROWS ? plain : cursor;
+    let delivered = 0;
+    const counting = { ...opts, onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)) };
+    try {
+      return await read(plan, counting);
+    } catch (err) {
+      // A connection that died while idle (database restart) gets one more try, if nothing was delivered yet.
+      if (delivered === 0 && !opts.signal.aborted && !(err instanceof ConnectorError) && isStaleConnection(err)) {
+        try {
+          return await read(plan, counting);
+        } catch (again) {
+          throw classify(again);
+        }
+      }
+      throw err instanceof ConnectorError ? err : classify(err);
+    }
+  }
+
+  async function execute(plan: SqlPlan, opts: { signal: AbortSignal; timeoutMs: number }): Promise<number> {
+    const q = run(plan);
+    const watch = new Watch(opts, () => q.cancel());
+    try {
+      const result = await q;
+      return result.count ?? 0;
+    } catch (err) {
+      throw watch.fired ? watch.error() : classify(err);
+    } finally {
+      watch.stop();
+    }
+  }
+
+  async function simple<T>(text: string, params: Value[] = []): Promise<T[]> {
+    try {
+      return (await sql.unsafe(text, params as never[])) as unknown as T[];
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+
+  return {
+    query,
+    execute,
+    async test() {
+      await simple('SELECT 1');
+    },
+    async tables() {
+      const rows = await simple<{ name: string; type: string }>(
+        `SELECT CASE WHEN table_schema = current_schema() THEN table_name ELSE table_schema || '.' || table_name END AS name,
+                table_type AS type
+           FROM information_schema.tables
+          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg\\_%'
+          ORDER BY table_schema <> current_schema(), 1`,
+      );
+      return rows.map((r) => ({ name: r.name, type: r.type === 'VIEW' ? 'view' : 'table' }));
+    },
+    async columns(table: string): Promise<ColumnInfo[]> {
+      const rel = dialects.postgres.quote(checkIdentifier(table));
+      const rows = await simple<{ name: string; type: string; nullable: boolean }>(
+        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+           FROM pg_catalog.pg_attribute a
+          WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+          ORDER BY a.attnum`,
+        [rel],
+      );
+      if (rows.length === 0) throw new ConnectorError('query', `unknown table "${table}"`);
+      return rows;
+    },
+    async close() {
+      await sql.end({ timeout: 1 });
+    },
+  };
+}
+
+export const driver: Driver = { open };

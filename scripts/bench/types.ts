@@ -1,0 +1,41 @@
+/** Shapes shared by the harness, the scenarios and the table. */
+
+export type RowStatus = 'ok' | 'reference' | 'not available yet' | 'error';
+
+/** One line of the table (and of bench/results.json). */
+export interface Row {
+  scenario: string;
+  variant: string;
+  status: RowStatus;
+  /** Requests per second (load scenarios) or rows per second (export). */
+  rate?: number;
+  unit?: 'req/s' | 'rows/s';
+  p50Ms?: number;
+  p99Ms?: number;
+  /** Peak resident memory of the server process during the measurement. */
+  peakRssMb?: number;
+  /** rate / the scenario reference's rate, measured in the same run. */
+  ratio?: number;
+  requests?: number;
+  errors?: number;
+  note?: string;
+}
+
+export interface Options {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  exportRows: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** What it compares, for --list. */
+  describe: string;
+  run(ctx: Context): Promise<Row[]>;
+}
+
+export interface Context {
+  options: Options;
+  log(message: string): void;
+}

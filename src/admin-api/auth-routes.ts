@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { Role, type User } from '../model/user.ts';
+import { hashPassword, verifyPassword } from '../security/password.ts';
+import type { AdminContext, AdminEnv } from './context.ts';
+import { AdminError, invalid } from './errors.ts';
+import { body, errors, input, json, register } from './openapi.ts';
+import { authenticate, clearSessionCookie, openSession, setSessionCookie } from './session.ts';
+import { KdfGate, LoginThrottle } from './throttle.ts';
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+const Login = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('Login');
+const SessionUser = z
+  .object({ username: z.string(), role: Role, agency: z.string().optional(), fullName: z.string() })
+  .openapi('SessionUser');
+const SessionInfo = z
+  .object({
+    csrf: z.string().openapi({ description: 'Send as X-CSRF-Token with unsafe methods when using the cookie' }),
+    expiresAt: z.number().int().openapi({ description: 'Unix time in ms; slides with every request' }),
+    mustChangePassword: z.boolean(),
+    user: SessionUser,
+  })
+  .openapi('SessionInfo');
+const LoginResult = SessionInfo.extend({
+  token: z.string().openapi({ description: 'For Authorization: Bearer; the same session as the cookie' }),
+}).openapi('LoginResult');
+const PasswordChange = z
+  .object({ current: z.string().min(1).max(1024), new: z.string().min(MIN_PASSWORD_LENGTH).max(1024) })
+  .strict()
+  .openapi('PasswordChange');
+
+const sessionUser = (u: User) => ({ username: u.username, role: u.role, agency: u.agency, fullName: u.fullName });
+
+/** Unknown usernames are checked against this hash, so that they cost as much time as known ones. */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
+  const { store } = ctx;
+  const throttle = new LoginThrottle();
+  const gate = new KdfGate();
+  const pending = [authenticate(ctx, { pendingPassword: true })];
+  const tag = ['session'];
+
+  function refuseWhileLocked(keys: string[]) {
+    const wait = throttle.retryAfter(keys);
+    if (wait) throw new AdminError(429, 'throttled', { seconds: wait }, { retryAfter: wait }, { 'Retry-After': String(wait) });
+    if (gate.full) throw new AdminError(503, 'busy', {}, {}, { 'Retry-After': '1' });
+  }
+
+  register(app, [], createRoute({
+    method: 'post', path: '/login', tags: tag,
+    summary: 'Sign in: sets an HttpOnly session cookie and returns a bearer token',
+    request: { body: body(Login) },
+    responses: { 200: json(LoginResult, 'Signed in'), ...errors(400, 401, 403, 429) },
+  }), async (c) => {
+    const { username, password } = input<z.infer<typeof Login>>(c, 'json');
+    const ip = c.env?.remoteAddress ?? '';
+    const keys = [`user:${username.toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
+    refuseWhileLocked(keys);
+    const stored = await store.get('user', username);
+    const hash = stored?.body.passwordHash ?? (await dummy());
+    const matches = await gate.run(() => verifyPassword(password, hash));
+    if (!stored || !matches) {
+      throttle.fail(keys);
+      throw new AdminError(401, 'login_failed');
+    }
+    throttle.succeed(keys[0]);
+    const user = stored.body;
+    // Said only to whoever knows the password: it reveals nothing to a guesser.
+    if (!user.active) throw new AdminError(403, 'account_inactive');
+    const session = await openSession(store, user.username);
+    setSessionCookie(c, session.token);
+    return c.json({ ...session, mustChangePassword: user.mustChangePassword, user: sessionUser(user) }, 200);
+  });
+
+  register(app, pending, createRoute({
+    method: 'post', path: '/logout', tags: tag, summary: 'Sign out: ends the session',
+    responses: { 204: { description: 'Signed out' }, ...errors(401, 403) },
+  }), async (c) => {
+    await store.sessions.remove(c.get('session').tokenHash);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+  register(app, pending, createRoute({
+    method: 'get', path: '/session', tags: tag, summary: 'The current session, its user and CSRF token',
+    responses: { 200: json(SessionInfo, 'The session'), ...errors(401) },
+  }), async (c) => {
+    const { csrf, expiresAt } = c.get('session');
+    const user = (await store.get('user', c.get('user').username))!.body;
+    return c.json({ csrf, expiresAt, mustChangePassword: user.mustChangePassword, user: sessionUser(user) }, 200);
+  });
+
+  register(app, pending, createRoute({
+    method: 'post', path: '/password', tags: tag,
+    summary: `Change one's own password (at least ${MIN_PASSWORD_LENGTH} characters); required after a one-time password`,
+    request: { body: body(PasswordChange) },
+    responses: { 204: { description: 'Changed' }, ...errors(400, 401, 403, 429) },
+  }), async (c) => {
+    const { current, new: next } = input<z.infer<typeof PasswordChange>>(c, 'json');
+    const { username } = c.get('user');
+    const keys = [`user:${username.toLowerCase()}`];
+    refuseWhileLocked(keys);
+    const stored = (await store.get('user', username))!;
+    if (!(await gate.run(() => verifyPassword(current, stored.body.passwordHash)))) {
+      throttle.fail(keys);
+      throw invalid([{ path: 'current', key: 'wrong_password' }]);
+    }
+    if (next === current) throw invalid([{ path: 'new', key: 'same_password' }]);
+    const passwordHash = await gate.run(() => hashPassword(next));
+    await store.put('user', { ...stored.body, passwordHash, mustChangePassword: false }, stored.version);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { z } from '@hono/zod-openapi';
+import type { EntityOf, Kind } from '../model/index.ts';
+import { Agency } from '../model/agency.ts';
+import { Connector, connectorSecrets } from '../model/connector.ts';
+import { Consumer } from '../model/consumer.ts';
+import { Operation } from '../model/operation.ts';
+import { Service } from '../model/service.ts';
+import { operationSlug, slug } from '../model/slug.ts';
+import { Subscription } from '../model/subscription.ts';
+import { User } from '../model/user.ts';
+import { generateAccessKey, hashPassword } from '../security/password.ts';
+import type { Stored } from '../store/types.ts';
+import type { AdminContext, AdminUser } from './context.ts';
+import { AdminError, invalid } from './errors.ts';
+import { MIN_PASSWORD_LENGTH } from './auth-routes.ts';
+import { redactSecrets, sealSecrets } from './secret-fields.ts';
+
+export type CrudKind = Exclude<Kind, 'settings'>;
+
+export interface WriteInput<K extends Kind> {
+  ctx: AdminContext;
+  user: AdminUser;
+  /** The entity as stored, on update and delete. */
+  stored?: Stored<K>;
+}
+
+/** One kind as the admin API exposes it; the generic CRUD factory (crud.ts) turns it into five routes. */
+export interface Resource<K extends CrudKind> {
+  kind: K;
+  /** Collection path; items live at `collection/{param}/…`. */
+  collection: string;
+  /** Path parameters; joined with "/" in this order they are the store id. */
+  params: Record<string, z.ZodString | z.ZodType<string>>;
+  /** Fields a list can be filtered on with `?field=value`. */
+  filters: string[];
+  create: z.ZodType;
+  update: z.ZodType;
+  view: z.ZodType;
+  /** Update fields that are accepted (so a client can send back what it read) and ignored. */
+  readOnly?: string[];
+  /** Request fields → the entity to store, plus what the response shows once (a new key). */
+  toEntity?(fields: Record<string, unknown>, w: WriteInput<K>): Promise<{ entity: EntityOf<K>; reveal?: Record<string, unknown> }>;
+  toView?(entity: EntityOf<K>): Record<string, unknown>;
+  /** Rules beyond the schema and the references; throws AdminError. */
+  check?(entity: EntityOf<K>, w: WriteInput<K>): Promise<void>;
+  beforeDelete?(stored: Stored<K>, w: WriteInput<K>): Promise<void>;
+}
+
+const versionField = z.number().int().min(1).openapi({ description: 'The version the client read (optimistic concurrency)' });
+/** Sent back from a read: accepted and ignored. */
+const updateMeta = { version: versionField, updatedAt: z.string().optional() };
+const viewMeta = { version: z.number().int(), updatedAt: z.string() };
+
+const secretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z.boolean()]));
+const withoutSecrets = Object.fromEntries(connectorSecrets.map((k) => [k, true])) as { [K in (typeof connectorSecrets)[number]]: true };
+const optionalSecretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z.boolean().optional()]));
+
+const password = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
+const UserFields = User.omit({ passwordHash: true });
+const SubscriptionFields = Subscription.omit({ id: true, keyHash: true, keyHint: true });
+const subscriptionKey = z.string().min(1).max(128).openapi({
+  description: 'An existing (MANTRA) access key to keep; a new one is generated when absent. Shown once, stored only as a hash.',
+});
+
+async function countActiveAdmins(ctx: AdminContext, except: string) {
+  return (await ctx.store.list('user')).filter(
+    (u) => u.id !== except && u.body.role === 'administrator' && u.body.active,
+  ).length;
+}
+
+const agency: Resource<'agency'> = {
+  kind: 'agency', collection: '/agencies', params: { slug }, filters: [],
+  create: Agency,
+  update: Agency.extend(updateMeta).openapi('AgencyUpdate'),
+  view: Agency.extend(viewMeta).openapi('AgencyView'),
+};
+
+const connector: Resource<'connector'> = {
+  kind: 'connector', collection: '/connectors', params: { agency: slug, slug }, filters: ['agency', 'kind'],
+  create: Connector,
+  update: Connector.extend({ ...updateMeta, ...optionalSecretFlags }).openapi('ConnectorUpdate', {
+    description: 'A secret left out (or empty) keeps the stored one.',
+  }),
+  view: Connector.omit(withoutSecrets).extend({ ...secretFlags, ...viewMeta }).openapi('ConnectorView'),
+  readOnly: Object.keys(optionalSecretFlags),
+  toEntity: async (fields, { ctx, stored }) => ({ entity: sealSecrets('connector', fields as Connector, ctx.secrets, stored?.body) }),
+  toView: (entity) => redactSecrets('connector', entity),
+};
+
+const service: Resource<'service'> = {
+  kind: 'service', collection: '/services', params: { agency: slug, slug }, filters: ['agency'],
+  create: Service,
+  update: Service.extend(updateMeta).openapi('ServiceUpdate'),
+  view: Service.extend(viewMeta).openapi('ServiceView'),
+};
+
+const operation: Resource<'operation'> = {
+  kind: 'operation', collection: '/operations', params: { agency: slug, service: slug, slug: operationSlug },
+  filters: ['agency', 'service', 'kind'],
+  create: Operation,
+  update: Operation.extend(updateMeta).openapi('OperationUpdate', {
+    description: 'Backend secrets under proxy.auth sent as "" keep the stored ones.',
+  }),
+  view: Operation.extend(viewMeta).openapi('OperationView', {
+    description: 'Backend secrets under proxy.auth are never shown: `<name>Set: true` stands in their place.',
+  }),
+  toEntity: async (fields, { ctx, stored }) => ({ entity: sealSecrets('operation', fields as Operation, ctx.secrets, stored?.body) }),
+  toView: (entity) => redactSecrets('operation', entity),
+};
+
+const consumer: Resource<'consumer'> = {
+  kind: 'consumer', collection: '/consumers', params: { agency: slug, slug }, filters: ['agency'],
+  create: Consumer,
+  update: Consumer.extend(updateMeta).openapi('ConsumerUpdate'),
+  view: Consumer.extend(viewMeta).openapi('ConsumerView'),
+};
+
+const user: Resource<'user'> = {
+  kind: 'user', collection: '/users', params: { username: User.shape.username }, filters: ['agency', 'role'],
+  create: UserFields.extend({
+    password,
+    // A password set by someone else is a one-time password unless said otherwise.
+    mustChangePassword: z.boolean().default(true),
+  }).openapi('UserCreate'),
+  update: UserFields.extend({ password: password.optional(), ...updateMeta }).openapi('UserUpdate', {
+    description: 'Without `password` the password stays as it is.',
+  }),
+  view: UserFields.extend(viewMeta).openapi('UserView'),
+  toEntity: async ({ password, ...fields }, { stored }) => ({
+    entity: {
+      ...(fields as Omit<User, 'passwordHash'>),
+      passwordHash: typeof password === 'string' ? await hashPassword(password) : stored!.body.passwordHash,
+    },
+  }),
+  toView: ({ passwordHash: _, ...shown }) => shown,
+  check: async (u, { ctx, stored }) => {
+    if (u.role !== 'administrator' && u.role !== 'supervisor' && !u.agency) {
+      throw invalid([{ path: 'agency', key: 'agency_required', vars: { role: u.role } }]);
+    }
+    const wasAdmin = stored?.body.role === 'administrator' && stored.body.active;
+    if (wasAdmin && !(u.role === 'administrator' && u.active) && (await countActiveAdmins(ctx, u.username)) === 0) {
+      throw new AdminError(409, 'last_admin');
+    }
+  },
+  beforeDelete: async (stored, { ctx, user }) => {
+    if (stored.id === user.username) throw new AdminError(409, 'delete_self');
+    if (stored.body.role === 'administrator' && (await countActiveAdmins(ctx, stored.id)) === 0) {
+      throw new AdminError(409, 'last_admin');
+    }
+  },
+};
+
+/** A new key, stored only as a keyed hash and a four-character hint. */
+export function keyFields(key: string, ctx: AdminContext) {
+  return { keyHash: ctx.secrets.hashKey(key), keyHint: key.slice(0, 4) };
+}
+
+/** Two subscriptions of one operation must not share a key: the gateway could not tell them apart. */
+export async function assertKeyFree(s: Subscription, ctx: AdminContext) {
+  const clash = (await ctx.store.list('subscription')).some((o) =>
+    o.id !== s.id && o.body.keyHash === s.keyHash &&
+    o.body.agency === s.agency && o.body.service === s.service && o.body.operation === s.operation,
+  );
+  if (clash) throw new AdminError(409, 'duplicate_key');
+}
+
+const subscription: Resource<'subscription'> = {
+  kind: 'subscription', collection: '/subscriptions', params: { id: Subscription.shape.id },
+  filters: ['agency', 'service', 'operation', 'consumer', 'status'],
+  create: SubscriptionFields.extend({ key: subscriptionKey.optional() }).openapi('SubscriptionCreate'),
+  update: SubscriptionFields.extend({
+    ...updateMeta,
+    id: Subscription.shape.id.optional(),
+    keyHint: z.string().optional(),
+  }).openapi('SubscriptionUpdate', { description: 'The key does not change here: see rotate-key.' }),
+  view: Subscription.omit({ keyHash: true }).extend({
+    ...viewMeta,
+    key: z.string().optional().openapi({ description: 'Only in the answer that created the key; never again' }),
+  }).openapi('SubscriptionView'),
+  readOnly: ['keyHint'],
+  toEntity: async ({ key, ...fields }, { ctx, stored }) => {
+    if (stored) return { entity: { ...(fields as Subscription), id: stored.id, keyHash: stored.body.keyHash, keyHint: stored.body.keyHint } };
+    const shown = typeof key === 'string' ? key : generateAccessKey();
+    return { entity: { ...(fields as Subscription), id: randomUUID(), ...keyFields(shown, ctx) }, reveal: { key: shown } };
+  },
+  toView: ({ keyHash: _, ...shown }) => shown,
+  check: (s, { ctx }) => assertKeyFree(s, ctx),
+};
+
+/** Every kind the admin API manages, in the order they depend on each other. */
+export const resources = [agency, user, connector, service, operation, consumer, subscription] as unknown as Resource<CrudKind>[];
+export { connector as connectorResource, subscription as subscriptionResource };

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { Registry } from '../gateway/registry.ts';
+import { openApiFor } from './openapi.ts';
+
+/** The public catalogue: non-restricted, enabled operations with their metadata and OpenAPI documents. */
+export function catalogueRoutes(registry: Registry): Hono {
+  const app = new Hono();
+  const visible = async () => {
+    await registry.ready();
+    return registry.operations().map((c) => c.op).filter((op) => !op.restricted && op.enabled);
+  };
+  app.get('/', async (c) =>
+    c.json((await visible()).map((op) => ({
+      agency: op.agency, service: op.service, operation: op.slug, kind: op.kind, description: op.description,
+      params: op.params.map((p) => ({ name: p.name, type: p.type, required: p.required, description: p.description })),
+      paths: {
+        compat: `/json/${op.agency}/${op.service}/${op.slug}`,
+        v1: `/v1/${op.agency}/${op.service}/${op.slug}`,
+      },
+    }))));
+  app.get('/openapi.json', async (c) => c.json(openApiFor('Mantra', await visible())));
+  app.get('/:agency/:service/openapi.json', async (c) => {
+    const { agency, service } = c.req.param();
+    const ops = (await visible()).filter((op) => op.agency === agency && op.service === service);
+    if (ops.length === 0) return c.json({ error: 'not_found', message: 'Layanan tidak ditemukan' }, 404);
+    return c.json(openApiFor(`${agency}/${service}`, ops));
+  });
+  return app;
+}

@@ -1,0 +1,81 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cli, serveCli } from '../support/cli.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-cli-'));
+  dirs.push(d);
+  return d;
+};
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('mantra CLI', () => {
+  test('--version and --help', () => {
+    assert.equal(cli(['--version']).stdout.trim(), pkg.version);
+    const help = cli(['--help']).stdout;
+    for (const word of ['serve', 'init', 'config export', 'config import', 'Examples']) assert.ok(help.includes(word), word);
+  });
+
+  test('unknown command: clear error, non-zero exit', () => {
+    const r = cli(['frobnicate']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown command/);
+  });
+
+  test('init prints a one-time password once; no default password', () => {
+    const dir = tempDir();
+    const first = cli(['init', '--data', dir]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /One-time password: \S{19}/);
+    const second = cli(['init', '--data', dir]);
+    assert.match(second.stdout, /already exists/);
+  });
+
+  test('config export | config import round-trips unchanged', () => {
+    const a = tempDir(), b = tempDir();
+    const key = Buffer.alloc(32, 3).toString('base64');
+    const env = { MANTRA_MASTER_KEY: key, MANTRA_ADMIN_PASSWORD: 'a-long-password-123' };
+    assert.equal(cli(['init', '--data', a], { env }).code, 0);
+    const exported = cli(['config', 'export', '--data', a], { env });
+    assert.equal(exported.code, 0, exported.stderr);
+    const imported = cli(['config', 'import', '-', '--data', b], { input: exported.stdout, env });
+    assert.equal(imported.code, 0, imported.stderr);
+    const again = cli(['config', 'export', '--data', b], { env });
+    const strip = (text: string) => { const d = JSON.parse(text); delete d.exportedAt; return d; };
+    assert.deepEqual(strip(again.stdout), strip(exported.stdout));
+    const bad = cli(['config', 'import', '-', '--data', b], { input: '{"mantra":"config","version":1,"entities":{"agency":[{"slug":"BAD"}]}}', env });
+    assert.notEqual(bad.code, 0);
+  });
+
+  test('a corrupt store is a clear startup error with a non-zero exit', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'mantra.db'), 'garbage'.repeat(1000));
+    const r = cli(['serve', '--data', dir, '--port', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /corrupt|not a Mantra store/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  test('serve answers /healthz and /readyz, and stops on SIGTERM', async () => {
+    const server = serveCli(['--data', tempDir(), '--port', '0', '--workers', '1'], { MANTRA_ADMIN_PASSWORD: 'a-long-password-123' });
+    try {
+      const base = await server.ready;
+      assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
+      const ready = await fetch(`${base}/readyz`);
+      assert.equal(ready.status, 200);
+      const login = await fetch(`${base}/admin/api/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'a-long-password-123' }),
+      });
+      assert.equal(login.status, 200);
+      assert.ok((await login.json()).token);
+    } finally {
+      await server.kill();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/** Runs the CLI from source with the runtime that runs the tests. */
+import { spawn, spawnSync } from 'node:child_process';
+
+const main = new URL('../../src/main.ts', import.meta.url).pathname;
+const prefix = typeof (globalThis as any).Bun !== 'undefined' ? [] : ['run', '-A'];
+
+export function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [...prefix, main, ...args], {
+    input: opts.input, encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `mantra serve` and resolves once it listens; kill() stops it. */
+export function serveCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [...prefix, main, 'serve', ...args], { env: { ...process.env, ...env } });
+  let out = '';
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${out}`)); });
+  });
+  return {
+    ready,
+    output: () => out,
+    async kill() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
