@@ -69,9 +69,9 @@ function parseJson(text: string, status: number): unknown {
 }
 
 export function parseXmlReply(body: Uint8Array, contentType: string): unknown {
-  const head = new TextDecoder('latin1').decode(body.subarray(0, 200));
-  const declared = /^\s*(?:\uFEFF|ï»¿)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
-  const text = decodeText(body, charsetOf(contentType) ?? declared);
+  const head = String.fromCharCode(...body.subarray(0, 200));
+  const declared = /<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+  const text = decodeText(body, charsetOf(contentType) ?? declared).trimStart();
   try {
     return xmlDocumentTree(parseXml(text, TREE_MAX_DEPTH));
   } catch (e) {

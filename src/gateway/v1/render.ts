@@ -1,4 +1,4 @@
-import { getFormat } from '../../formats/index.ts';
+import { getFormat, v1Document } from '../../formats/index.ts';
 import type { Format } from '../../formats/types.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { GatewayError } from '../errors.ts';
@@ -38,12 +38,7 @@ export function renderV1(ctx: CallContext): Response {
   const headers = { 'content-type': contentType(format) };
   const result = ctx.result;
   if (result.kind === 'stream') return new Response(streamBody(result), { status: 200, headers });
-  if (result.rows) {
-    const enc = format.rows({ envelope: 'v1', name: req.operation });
-    let body = enc.head(result.rows.length);
-    result.rows.forEach((row, i) => (body += enc.row(row, i)));
-    body += enc.tail({ rowCount: result.rows.length, ...result.meta });
-    return new Response(body, { status: 200, headers });
-  }
-  return new Response(format.document({ data: result.data, meta: result.meta ?? {} }), { status: 200, headers });
+  const data = result.rows ?? result.data;
+  const meta = result.rows ? { rowCount: result.rows.length, ...result.meta } : result.meta ?? {};
+  return new Response(v1Document(format, req.operation, data, meta), { status: 200, headers });
 }

@@ -1,0 +1,134 @@
+/**
+ * One HTTP exchange with a backend: fetch with a headers deadline ("connect") and a whole-call deadline, no
+ * redirects followed (a redirect could lead past the host allowlist), and the body read up to a byte limit.
+ * Failures become ProxyErrors whose messages name no host.
+ */
+import { tlsFetchOptions, type TlsMaterial } from '../../src/runtime/fetch-tls.ts';
+import { ProxyError, proxyCodes, timedOut, unavailable } from './errors.ts';
+import type { BackendRequest, ProxyDeps, RawResponse } from './types.ts';
+
+export interface SendOptions {
+  /** The caller's cancellation. */
+  signal?: AbortSignal;
+  /** Date.now() value by which the whole exchange must be over. */
+  deadline: number;
+  /** Limit until the response headers arrive. */
+  headersTimeoutMs: number;
+  maxBytes: number;
+}
+
+export interface Transport {
+  send(req: BackendRequest, opts: SendOptions): Promise<RawResponse>;
+  close(): void;
+}
+
+export function createTransport(tls: TlsMaterial, log?: ProxyDeps['log']): Transport {
+  const tlsOptions = tlsFetchOptions(tls);
+  return {
+    send: (req, opts) => send(req, opts, tlsOptions.init, log),
+    close: () => tlsOptions.close(),
+  };
+}
+
+async function send(
+  req: BackendRequest,
+  opts: SendOptions,
+  tlsInit: Record<string, unknown>,
+  log: ProxyDeps['log'],
+): Promise<RawResponse> {
+  if (opts.signal?.aborted) throw cancelled(opts.signal);
+  const remaining = opts.deadline - Date.now();
+  if (remaining <= 0) throw timedOut('The backend did not answer in time');
+  const total = new AbortController();
+  const headers = new AbortController();
+  const totalTimer = setTimeout(() => total.abort(), remaining);
+  const headersMs = Math.min(opts.headersTimeoutMs, remaining);
+  const headersTimer = setTimeout(() => headers.abort(), headersMs);
+  const signals = [total.signal, headers.signal];
+  if (opts.signal) signals.push(opts.signal);
+  const signal = AbortSignal.any(signals);
+  const why = (e: unknown): ProxyError => {
+    if (opts.signal?.aborted) return cancelled(opts.signal);
+    if (headers.signal.aborted) return timedOut(`The backend sent no answer within ${headersMs} ms`);
+    if (total.signal.aborted) return timedOut('The backend did not answer in time');
+    if (e instanceof ProxyError) return e;
+    log?.('warn', 'backend request failed', { method: req.method, url: req.url, error: String(e) });
+    return unavailable(describeNetworkError(e));
+  };
+  try {
+    let res: Response;
+    try {
+      res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual', ...tlsInit });
+    } catch (e) {
+      throw why(e);
+    }
+    clearTimeout(headersTimer);
+    try {
+      const body = await readLimited(res, opts.maxBytes, signal);
+      return { status: res.status, headers: res.headers, body };
+    } catch (e) {
+      throw why(e);
+    }
+  } finally {
+    clearTimeout(headersTimer);
+    clearTimeout(totalTimer);
+  }
+}
+
+/** Reads the body, stopping (and cancelling the stream) as soon as it passes maxBytes. */
+async function readLimited(res: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+  const tooLarge = () => unavailable(`The backend reply is larger than ${maxBytes} bytes`, res.status);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // A read that never settles must still end when the signal fires.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    throw e;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function cancelled(signal: AbortSignal): ProxyError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return reason?.name === 'TimeoutError'
+    ? timedOut('The call was given up: its time ran out')
+    : new ProxyError(proxyCodes.timeout, 'cancelled', 'The call was cancelled');
+}
+
+/** A caller-safe description of a network failure (runtime messages may carry host names). */
+function describeNetworkError(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown } | undefined;
+  const text = `${String(err?.code ?? '')} ${String(err?.message ?? '')}`;
+  if (/cert|tls|ssl|handshake|x509|self.signed|issuer/i.test(text)) return 'TLS handshake with the backend failed';
+  if (/refused/i.test(text)) return 'The backend refused the connection';
+  if (/resolve|dns|getaddrinfo|ENOTFOUND|lookup/i.test(text)) return "The backend's host name could not be resolved";
+  if (/reset|closed|socket|EOF|broken/i.test(text)) return 'The connection to the backend broke';
+  return 'The backend could not be reached';
+}

@@ -1,0 +1,111 @@
+/**
+ * One load measurement: check a sample answer first (a wrong answer is an error row, never measured), warm up,
+ * measure with the server's RSS sampled, and check a sample again afterwards.
+ */
+import { RssSampler, type Child } from './processes.ts';
+import { runWrk, type LoadSpec } from './wrk.ts';
+import type { Context, Row } from './types.ts';
+
+export interface Sample {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** Returns a problem description, or undefined when the answer is right. */
+export type Expect = (s: Sample) => string | undefined;
+
+export interface Target {
+  scenario: string;
+  variant: string;
+  server: Child;
+  load: LoadSpec;
+  expect: Expect;
+  reference?: boolean;
+}
+
+/** The NIK used for sample requests (present in the penduduk table). */
+export const SAMPLE_NIK = '3201000000000042';
+
+export async function sample(load: LoadSpec): Promise<Sample> {
+  const res = await fetch(load.url.replace(/\{nik\}/g, SAMPLE_NIK), {
+    headers: load.headers,
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+export function describeSample(s: Sample): string {
+  const body = s.body.replace(/\s+/g, ' ').trim();
+  return `HTTP ${s.status} ${s.contentType}: ${body.length > 160 ? body.slice(0, 160) + '…' : body}`;
+}
+
+async function check(t: Target): Promise<string | undefined> {
+  try {
+    const s = await sample(t.load);
+    const problem = t.expect(s);
+    return problem ? `${problem} (${describeSample(s)})` : undefined;
+  } catch (err) {
+    return `no answer: ${(err as Error).message}`;
+  }
+}
+
+export async function measure(ctx: Context, t: Target): Promise<Row> {
+  const base: Row = { scenario: t.scenario, variant: t.variant, status: t.reference ? 'reference' : 'ok', unit: 'req/s' };
+  const before = await check(t);
+  if (before) return { ...base, status: 'error', note: `wrong sample answer: ${before}` };
+  const { options } = ctx;
+  ctx.log(`${t.scenario} / ${t.variant}: warm-up ${options.warmupS} s, measure ${options.durationS} s`);
+  try {
+    if (options.warmupS > 0) await runWrk(t.load, { durationS: options.warmupS, connections: options.connections });
+    const rss = new RssSampler(t.server.pid).start();
+    const r = await runWrk(t.load, { durationS: options.durationS, connections: options.connections });
+    const mem = rss.stop();
+    const errors = r.errors.connect + r.errors.read + r.errors.write + r.errors.status + r.errors.timeout;
+    const notes: string[] = [];
+    if (r.errors.status) notes.push(`${r.errors.status} non-2xx`);
+    if (r.errors.timeout) notes.push(`${r.errors.timeout} timeouts`);
+    if (r.errors.connect + r.errors.read + r.errors.write) {
+      notes.push(`socket errors c${r.errors.connect}/r${r.errors.read}/w${r.errors.write}`);
+    }
+    const after = await check(t);
+    if (after) notes.push(`wrong answer after the load: ${after}`);
+    return {
+      ...base,
+      status: after || r.requests === 0 ? 'error' : base.status,
+      rate: r.rps,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      peakRssMb: mem.peakMb,
+      requests: r.requests,
+      errors,
+      note: notes.join('; ') || undefined,
+    };
+  } catch (err) {
+    return { ...base, status: 'error', note: (err as Error).message };
+  }
+}
+
+/** Expectations used by several scenarios. */
+export const expectations = {
+  status(code: number): Expect {
+    return (s) => (s.status === code ? undefined : `expected HTTP ${code}`);
+  },
+  contains(...parts: string[]): Expect {
+    return (s) => {
+      if (s.status !== 200) return 'expected HTTP 200';
+      const missing = parts.find((p) => !s.body.includes(p));
+      return missing ? `answer lacks ${JSON.stringify(missing)}` : undefined;
+    };
+  },
+  json(test: (body: any) => string | undefined): Expect {
+    return (s) => {
+      if (s.status !== 200) return 'expected HTTP 200';
+      try {
+        return test(JSON.parse(s.body));
+      } catch {
+        return 'answer is not JSON';
+      }
+    };
+  },
+};
