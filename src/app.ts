@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Env } from './app-env.ts';
 import type { Store } from './store/index.ts';
 import type { Secrets } from './security/index.ts';
-import type { Pool } from '../connectors/pool.ts';
+import type { ConnectorPool as Pool } from '../connectors/pool.ts';
 import { Registry } from './gateway/registry.ts';
 import { buildPipeline } from './gateway/pipeline.ts';
 import { compatRoutes } from './gateway/compat/routes.ts';
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): MantraApp {
     secrets: deps.secrets,
     connectors: {
       test: (ref) => deps.pool.test(ref),
-      tables: (ref) => deps.pool.tables(ref),
+      tables: async (ref) => (await deps.pool.tables(ref)).map((t) => t.name),
       columns: (ref, table) => deps.pool.columns(ref, table),
     },
   }));

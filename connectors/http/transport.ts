@@ -124,8 +124,12 @@ function cancelled(signal: AbortSignal): ProxyError {
 
 /** A caller-safe description of a network failure (runtime messages may carry host names). */
 function describeNetworkError(e: unknown): string {
-  const err = e as { code?: unknown; message?: unknown } | undefined;
-  const text = `${String(err?.code ?? '')} ${String(err?.message ?? '')}`;
+  let text = '';
+  // Runtimes wrap the cause (Deno: "client error (Connect)" caused by "invalid peer certificate …").
+  for (let err = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; err && i < 4; i++) {
+    text += ` ${String(err.code ?? '')} ${String(err.message ?? '')}`;
+    err = err.cause as typeof err;
+  }
   if (/cert|tls|ssl|handshake|x509|self.signed|issuer/i.test(text)) return 'TLS handshake with the backend failed';
   if (/refused/i.test(text)) return 'The backend refused the connection';
   if (/resolve|dns|getaddrinfo|ENOTFOUND|lookup/i.test(text)) return "The backend's host name could not be resolved";

@@ -39,6 +39,7 @@ export function elementValue(el: XmlElement, opts: TreeOptions = {}): unknown {
     if (list) list.push(value);
     else groups.set(key, [value]);
   }
+  text = text.trim();
   if (opts.soap && groups.size === 0 && text === '' && isNil(el)) return null;
 
   let out: unknown = text;

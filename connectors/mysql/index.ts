@@ -117,7 +117,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
         );
       };
       const cmd = conn.execute({ sql: plan.sql, values: plan.params as Value[] as never[] });
-      cmd.on('fields', (fields: never) => (fix = fixer(fields)));
+      cmd.on('fields', (fields: Parameters<typeof fixer>[0]) => void (fix = fixer(fields)));
       cmd.on('result', (row: Row) => {
         if (settled || watch.fired) return;
         if (delivered >= opts.maxRows) return stop();

@@ -40,9 +40,15 @@ export function describeSample(s: Sample): string {
   return `HTTP ${s.status} ${s.contentType}: ${body.length > 160 ? body.slice(0, 160) + '…' : body}`;
 }
 
-async function check(t: Target): Promise<string | undefined> {
+/** Mantra's answer for an operation kind that is not wired yet: HTTP 501 (v1) or code 10029 (compatible paths). */
+export function notWiredYet(s: Sample): boolean {
+  return s.status === 501 || /"code"\s*:\s*10029\b|<code>10029<\/code>|i:10029;/.test(s.body);
+}
+
+async function check(t: Target, lastSample?: { value?: Sample }): Promise<string | undefined> {
   try {
     const s = await sample(t.load);
+    if (lastSample) lastSample.value = s;
     const problem = t.expect(s);
     return problem ? `${problem} (${describeSample(s)})` : undefined;
   } catch (err) {
@@ -52,7 +58,11 @@ async function check(t: Target): Promise<string | undefined> {
 
 export async function measure(ctx: Context, t: Target): Promise<Row> {
   const base: Row = { scenario: t.scenario, variant: t.variant, status: t.reference ? 'reference' : 'ok', unit: 'req/s' };
-  const before = await check(t);
+  const first: { value?: Sample } = {};
+  const before = await check(t, first);
+  if (before && first.value && notWiredYet(first.value)) {
+    return { ...base, status: 'not available yet', note: `the product answers: ${describeSample(first.value)}` };
+  }
   if (before) return { ...base, status: 'error', note: `wrong sample answer: ${before}` };
   const { options } = ctx;
   ctx.log(`${t.scenario} / ${t.variant}: warm-up ${options.warmupS} s, measure ${options.durationS} s`);

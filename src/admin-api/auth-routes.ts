@@ -6,9 +6,8 @@ import type { AdminContext, AdminEnv } from './context.ts';
 import { AdminError, invalid } from './errors.ts';
 import { body, errors, input, json, register } from './openapi.ts';
 import { authenticate, clearSessionCookie, openSession, setSessionCookie } from './session.ts';
+import { MIN_PASSWORD_LENGTH, newPassword } from './password-rules.ts';
 import { KdfGate, LoginThrottle } from './throttle.ts';
-
-export const MIN_PASSWORD_LENGTH = 12;
 
 const Login = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
@@ -29,7 +28,7 @@ const LoginResult = SessionInfo.extend({
   token: z.string().openapi({ description: 'For Authorization: Bearer; the same session as the cookie' }),
 }).openapi('LoginResult');
 const PasswordChange = z
-  .object({ current: z.string().min(1).max(1024), new: z.string().min(MIN_PASSWORD_LENGTH).max(1024) })
+  .object({ current: z.string().min(1).max(1024), new: newPassword })
   .strict()
   .openapi('PasswordChange');
 

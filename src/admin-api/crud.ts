@@ -6,7 +6,7 @@ import { type Stored, StoreError } from '../store/types.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
 import { AdminError, invalid, type Issue, parseOrThrow } from './errors.ts';
 import { body, errors, input, json, register } from './openapi.ts';
-import { allowed, authorize, mayList } from './policy.ts';
+import { allowed, authorize, requireGrant } from './policy.ts';
 import { firstDependents, missingReferences } from './references.ts';
 import type { CrudKind, Resource, WriteInput } from './resources.ts';
 import { sameBody } from './same-body.ts';
@@ -31,10 +31,15 @@ export function mountCrud<K extends CrudKind>(
   const Params = z.object(res.params);
   const View = res.view;
   const tags = [res.collection.slice(1)];
+  const readers = [...guards, requireGrant(kind, 'read')];
+  const writers = [...guards, requireGrant(kind, 'write')];
 
   const idOf = (p: Record<string, string>) => paramNames.map((n) => p[n]).join('/');
   const show = (s: Stored<K>, reveal: Record<string, unknown> = {}) =>
     ({ ...(res.toView ? res.toView(s.body) : s.body), version: s.version, updatedAt: s.updatedAt, ...reveal });
+
+  const versionConflict = (id: string, current: number, given: number) =>
+    new AdminError(409, 'version_conflict', { kind, id, current, given }, { currentVersion: current });
 
   /** An item of this kind, for the route's `{…}` parameters; 404 when there is none. */
   async function find(c: Context<AdminEnv>): Promise<Stored<K>> {
@@ -52,7 +57,9 @@ export function mountCrud<K extends CrudKind>(
     const draft = res.toEntity ? await res.toEntity(fields, w) : { entity: fields as EntityOf<K> };
     const entity = parseOrThrow(kinds[kind].schema, draft.entity, lang) as EntityOf<K>;
     const missing = await missingReferences(kind, entity, async (k, id) => (await store.get(k, id)) !== undefined);
-    if (missing.length) throw invalid(missing, 'reference');
+    if (missing.length) {
+      throw invalid(missing.map((r) => ({ path: r.path, key: 'reference_missing', vars: { kind: r.kind, id: r.id } })), 'reference');
+    }
     await res.check?.(entity, w);
     if (stored && sameBody(stored.body, entity)) return { saved: stored, reveal: draft.reveal };
     const id = (kinds[kind].id as (e: EntityOf<K>) => string)(entity);
@@ -68,26 +75,22 @@ export function mountCrud<K extends CrudKind>(
     }
   }
 
-  const versionConflict = (id: string, current: number, given: number) =>
-    new AdminError(409, 'version_conflict', { kind, id, current, given }, { currentVersion: current });
-
   const Filters = z.object(Object.fromEntries(res.filters.map((f) => [f, z.string().optional()])));
-  register(app, guards, createRoute({
-    method: 'get', path: res.collection, tags, summary: `List (what the caller may read)`,
+  register(app, readers, createRoute({
+    method: 'get', path: res.collection, tags, summary: 'List (what the caller may read)',
     request: { query: Filters },
     responses: { 200: json(z.object({ items: z.array(View) }), 'The entries'), ...errors(400, 401, 403) },
   }), async (c) => {
     const user = c.get('user');
-    if (!mayList(user, kind)) throw new AdminError(403, 'forbidden');
     const filters = Object.entries(input<Record<string, string | undefined>>(c, 'query')).filter(([, v]) => v !== undefined);
     const items = (await store.list(kind)).filter((s) => {
       const body = s.body as Record<string, unknown>;
-      return allowed(user, kind, 'read', body) && filters.every(([f, v]) => String(body[f]) === v);
+      return allowed(user, kind, 'read', body) && filters.every(([f, v]) => body[f] !== undefined && String(body[f]) === v);
     });
     return c.json({ items: items.map((s) => show(s)) }, 200);
   });
 
-  register(app, guards, createRoute({
+  register(app, writers, createRoute({
     method: 'post', path: res.collection, tags, summary: 'Create',
     request: { body: body(res.create) },
     responses: { 201: json(View, 'Created'), ...errors(400, 401, 403, 409, 413) },
@@ -103,7 +106,7 @@ export function mountCrud<K extends CrudKind>(
     return c.json(show(saved, reveal), 201);
   });
 
-  register(app, guards, createRoute({
+  register(app, readers, createRoute({
     method: 'get', path: itemPath, tags, summary: 'Read',
     request: { params: Params },
     responses: { 200: json(View, 'The entry'), ...errors(400, 401, 403, 404) },
@@ -113,7 +116,7 @@ export function mountCrud<K extends CrudKind>(
     return c.json(show(stored), 200);
   });
 
-  register(app, guards, createRoute({
+  register(app, writers, createRoute({
     method: 'put', path: itemPath, tags,
     summary: 'Update: the whole entry plus the `version` that was read; a stale version answers 409',
     request: { params: Params, body: body(res.update) },
@@ -135,7 +138,7 @@ export function mountCrud<K extends CrudKind>(
     return c.json(show(saved), 200);
   });
 
-  register(app, guards, createRoute({
+  register(app, writers, createRoute({
     method: 'delete', path: itemPath, tags, summary: 'Delete; refused (409) while other entries still refer to it',
     request: {
       params: Params,

@@ -1,6 +1,6 @@
 import { generatePassword, hashPassword } from '../security/password.ts';
 import type { Store } from '../store/types.ts';
-import { MIN_PASSWORD_LENGTH } from './auth-routes.ts';
+import { MIN_PASSWORD_LENGTH } from './password-rules.ts';
 
 /**
  * Makes sure an administrator exists. When none does, creates one (`admin` unless told otherwise) with the given
@@ -31,7 +31,7 @@ export async function ensureFirstAdmin(
   return { username, created: true, ...(oneTime ? { password: oneTime } : {}) };
 }
 
-/** Gives a user a new one-time password (returned to be shown once) and reactivates nothing else. */
+/** Gives a user a new one-time password, returned to be shown once; it must be changed at the next login. */
 export async function resetPassword(store: Store, username: string): Promise<string> {
   const stored = await store.get('user', username);
   if (!stored) throw new Error(`no user ${username}`);

@@ -9,7 +9,11 @@ export const ErrorBody = z
     error: z.string().openapi({ example: 'validation' }),
     message: z.string().openapi({ example: 'Data tidak valid' }),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    currentVersion: z.number().int().optional(),
+    currentVersion: z.number().int().optional().openapi({ description: 'On a version conflict: the version now stored' }),
+    retryAfter: z.number().int().optional().openapi({ description: 'On 429: seconds to wait (also in Retry-After)' }),
+    dependent: z.string().optional().openapi({ description: 'On in_use: the kind that still refers to the entry' }),
+    count: z.number().int().optional(),
+    reason: z.string().optional().openapi({ description: "On 502: the driver's error code, when it has one" }),
   })
   .openapi('Error');
 
@@ -69,6 +73,6 @@ export type Handler = (c: Context<AdminEnv>) => Promise<Response>;
 
 /** Declares a route in the OpenAPI document and registers it behind the given guards. */
 export function register(app: OpenAPIHono<AdminEnv>, guards: MiddlewareHandler<AdminEnv>[], route: RouteConfig, handler: Handler) {
-  const security = guards.length ? [{ Bearer: [] }, { Cookie: [] }] : [];
+  const security: Record<string, string[]>[] = guards.length ? [{ Bearer: [] }, { Cookie: [] }] : [];
   app.openapi({ ...route, security, middleware: guards } as RouteConfig, handler as never, validationHook(route) as never);
 }

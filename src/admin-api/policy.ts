@@ -1,5 +1,6 @@
+import type { MiddlewareHandler } from 'hono';
 import type { Role } from '../model/user.ts';
-import type { AdminUser } from './context.ts';
+import type { AdminEnv, AdminUser } from './context.ts';
 import { AdminError } from './errors.ts';
 import type { CrudKind } from './resources.ts';
 
@@ -55,7 +56,13 @@ export function authorize(user: AdminUser, kind: CrudKind, action: 'read' | 'wri
   if (!entities.every((e) => allowed(user, kind, action, e))) throw new AdminError(403, 'forbidden');
 }
 
-/** Lists answer 403 only to roles that may read nothing of a kind; others get what they may see. */
-export function mayList(user: AdminUser, kind: CrudKind): boolean {
-  return policy[kind][user.role]?.read !== undefined;
+/**
+ * Route guard: 403 before the body is even validated for roles that may not read (or write) a kind at all.
+ * Which entities they may touch is decided later, per entity.
+ */
+export function requireGrant(kind: CrudKind, action: 'read' | 'write'): MiddlewareHandler<AdminEnv> {
+  return async function requireGrant(c, next) {
+    if (policy[kind][c.get('user').role]?.[action] === undefined) throw new AdminError(403, 'forbidden');
+    await next();
+  };
 }

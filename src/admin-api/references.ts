@@ -1,5 +1,4 @@
 import type { EntityOf, Kind } from '../model/index.ts';
-import type { Issue } from './errors.ts';
 
 type Ref = { path: string; kind: Kind; id: string };
 
@@ -30,19 +29,15 @@ export function referencesOf<K extends Kind>(kind: K, entity: EntityOf<K>): Ref[
   return (references[kind] as ((e: EntityOf<K>) => Ref[]) | undefined)?.(entity) ?? [];
 }
 
-/** Issues for every reference of the entity that does not exist. */
+/** The references of the entity that point to nothing. */
 export async function missingReferences<K extends Kind>(
   kind: K,
   entity: EntityOf<K>,
   exists: (kind: Kind, id: string) => boolean | Promise<boolean>,
-): Promise<Issue[]> {
-  const issues: Issue[] = [];
-  for (const ref of referencesOf(kind, entity)) {
-    if (!(await exists(ref.kind, ref.id))) {
-      issues.push({ path: ref.path, key: 'reference_missing', vars: { kind: ref.kind, id: ref.id } });
-    }
-  }
-  return issues;
+): Promise<Ref[]> {
+  const missing: Ref[] = [];
+  for (const ref of referencesOf(kind, entity)) if (!(await exists(ref.kind, ref.id))) missing.push(ref);
+  return missing;
 }
 
 /** The first kind that still refers to the entity, and how many of it do. */

@@ -13,7 +13,7 @@ import { generateAccessKey, hashPassword } from '../security/password.ts';
 import type { Stored } from '../store/types.ts';
 import type { AdminContext, AdminUser } from './context.ts';
 import { AdminError, invalid } from './errors.ts';
-import { MIN_PASSWORD_LENGTH } from './auth-routes.ts';
+import { newPassword as password } from './password-rules.ts';
 import { redactSecrets, sealSecrets } from './secret-fields.ts';
 
 export type CrudKind = Exclude<Kind, 'settings'>;
@@ -56,7 +56,6 @@ const secretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z
 const withoutSecrets = Object.fromEntries(connectorSecrets.map((k) => [k, true])) as { [K in (typeof connectorSecrets)[number]]: true };
 const optionalSecretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z.boolean().optional()]));
 
-const password = z.string().min(MIN_PASSWORD_LENGTH).max(1024);
 const UserFields = User.omit({ passwordHash: true });
 const SubscriptionFields = Subscription.omit({ id: true, keyHash: true, keyHint: true });
 const subscriptionKey = z.string().min(1).max(128).openapi({

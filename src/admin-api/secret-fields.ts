@@ -78,3 +78,27 @@ export function sealedSecrets(kind: Kind, body: object): { path: string; value: 
     return given(value) && Secrets.isEncrypted(value) ? [{ path, value }] : [];
   });
 }
+
+/**
+ * Encrypts the plain secrets of an imported body. A plain value equal to the stored secret keeps the stored
+ * ciphertext, so that importing the same document twice changes nothing.
+ */
+export function sealImported<T extends object>(kind: Kind, body: T, secrets: Secrets, stored?: object): T {
+  const copy = structuredClone(body) as Obj;
+  for (const path of plainSecrets(kind, copy)) {
+    const [holder, name] = locate(copy, path);
+    const [old] = stored ? locate(stored as Obj, path) : [undefined];
+    const kept = old?.[name];
+    holder![name] = given(kept) && opens(secrets, kept) === holder![name] ? kept : secrets.encrypt(holder![name] as string);
+  }
+  return copy as T;
+}
+
+/** The plain text of a stored secret, or undefined when this master key cannot open it. */
+export function opens(secrets: Secrets, value: string): string | undefined {
+  try {
+    return secrets.decrypt(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import type { Pool } from '../../connectors/pool.ts';
+import type { ConnectorPool as Pool } from '../../connectors/pool.ts';
 import type { Secrets } from '../security/index.ts';
 import type { Tracker } from '../observability/tracker.ts';
 import { compose } from './compose.ts';

@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
+import { BY_NIK, LIST, setupDukcapil } from '../support/dukcapil.ts';
 
 const golden = (name: string) => fs.readFileSync(new URL(`../fixtures/compat/golden/${name}.body`, import.meta.url), 'utf8');
-const columns = ['nik', 'nama', 'tgl_lahir', 'jenis_kelamin', 'alamat', 'kode_wilayah'];
-const BY_NIK = 'tog89mzxyu', LIST = 'etctm892js';
 
 type Case = { name: string; path: string; key?: string; method?: string; body?: string };
 const cases: Case[] = [];
@@ -32,25 +31,6 @@ cases.push(
   { name: 'json_by_nik_pg_wrong_param_name', path: '/json/dukcapil/kependudukan/penduduk_by_nik/nama=Penduduk%2042', key: BY_NIK },
 );
 
-export async function setupDukcapil(t: Awaited<ReturnType<typeof testApp>>, dbUrl: string, kind = 'postgres') {
-  const u = new URL(dbUrl);
-  await t.put('agency', { slug: 'dukcapil', name: 'Dukcapil' });
-  await t.put('connector', {
-    agency: 'dukcapil', slug: 'pg', kind, host: u.hostname, port: Number(u.port), database: u.pathname.slice(1),
-    user: decodeURIComponent(u.username), password: t.secrets.encrypt(decodeURIComponent(u.password)),
-  });
-  await t.put('service', { agency: 'dukcapil', slug: 'kependudukan' });
-  await t.put('operation', {
-    agency: 'dukcapil', service: 'kependudukan', slug: 'penduduk_by_nik', kind: 'data', params: [{ name: 'nik' }],
-    data: { form: 'table', connector: 'pg', table: 'penduduk', columns, conditions: [{ column: 'nik', op: '=', param: 'nik' }] },
-  });
-  await t.put('operation', {
-    agency: 'dukcapil', service: 'kependudukan', slug: 'penduduk_list', kind: 'data',
-    data: { form: 'table', connector: 'pg', table: 'penduduk', columns, limit: 100 },
-  });
-  await t.subscribe(BY_NIK, 'dukcapil', 'kependudukan', 'penduduk_by_nik');
-  await t.subscribe(LIST, 'dukcapil', 'kependudukan', 'penduduk_list');
-}
 
 const skip = await needService('PostgreSQL', pgUrl);
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { FormatName } from '../../formats/types.ts';
 import { getFormat } from '../../formats/index.ts';
 import { GatewayError } from '../errors.ts';
@@ -14,9 +14,8 @@ const formatOf: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 's
 /** MANTRA-compatible paths: /{json|xml|api|csv|php|serialize}/{agency}/{service}/{operation}[/{k=v&…}]. */
 export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
   const app = new Hono<Env>();
-  app.all('/:fmt{json|xml|api|serialize|php|csv}/:agency/:service/:operation/:args?', async (c) => {
+  const handle = (format: FormatName) => async (c: Context<Env>) => {
     const req = c.req.raw;
-    const format = formatOf[c.req.param('fmt')];
     await registry.ready();
     if (registry.settings.strictCompat && req.headers.get('user-agent') !== 'MANTRA') {
       return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
@@ -48,6 +47,7 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       signal: req.signal,
     });
     return renderCompat(ctx);
-  });
+  };
+  for (const [prefix, format] of Object.entries(formatOf)) app.all(`/${prefix}/:agency/:service/:operation/:args?`, handle(format));
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Pool, JobEvent } from '../../../connectors/pool.ts';
+import type { ConnectorPool as Pool, JobEvent } from '../../../connectors/pool.ts';
 import type { Row } from '../../formats/types.ts';
 import { log } from '../../observability/log.ts';
 import { GatewayError, type GatewayErrorKey } from '../errors.ts';

@@ -1,0 +1,15 @@
+/**
+ * Proxy operations: the backend-calling layer. The gateway's contract:
+ *   prepareProxy(spec, {allowHosts}) when an operation is saved → PreparedProxy (store it);
+ *   createProxyInvoker(spec, {allowHosts, prepared}) once per configuration → invoker;
+ *   invoker.invoke(params, {signal}) per call → ProxyResult, or a ProxyError;
+ *   invoker.dispose() when the configuration changes.
+ */
+export { createProxyInvoker } from './invoker.ts';
+export { prepareProxy, type PrepareDeps } from './prepare.ts';
+export { isProxyError, originalMessages, ProxyError, proxyCodes, type ProxyErrorKind } from './errors.ts';
+export { BreakerRegistry } from './breaker.ts';
+export type {
+  BackendHealth, InvokeOptions, PreparedProxy, ProxyDeps, ProxyInvoker, ProxyResult,
+} from './types.ts';
+export { loadWsdl, parseWsdl, type SoapOperation, type WsdlDescription } from '../soap/wsdl.ts';

@@ -1,0 +1,64 @@
+import type { Envelope, FormatName, ResultMeta } from '../../src/formats/types.ts';
+import type { JobError } from '../errors.ts';
+import type { ConnectorRef, Plan, Row, RowShape } from '../types.ts';
+
+/** What the job hands back: rows as data, or bytes already encoded in a format (shaped per row first). */
+export type JobOutput =
+  | { mode: 'rows' }
+  | {
+    mode: 'encode';
+    format: FormatName;
+    envelope: Envelope;
+    /** Operation slug: the key or element name of each row. */
+    name: string;
+    columns?: string[];
+    /** Goes to the encoder's tail() with rowCount and truncated filled in. */
+    meta?: Partial<ResultMeta>;
+    /** With `nextCursor`: the cursor is added to meta only when the page came back full. */
+    pageLimit?: number;
+    nextCursor?: string;
+  };
+
+export interface QueryJob {
+  connector: ConnectorRef;
+  plan: Plan;
+  timeoutMs: number;
+  /** Reading stops at this many rows: with `truncate` the result ends there, else the job fails with 'rowcap'. */
+  rowCap: number;
+  truncate: boolean;
+  shape?: RowShape;
+  output: JobOutput;
+}
+
+export type JobEvent =
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'rows'; rows: Row[] }
+  | { type: 'end'; rowCount: number; truncated: boolean; affectedRows?: number }
+  | { type: 'error'; error: JobError };
+
+export type AdminCall = { op: 'test' } | { op: 'tables' } | { op: 'columns'; table: string };
+
+/** A connector as sent to a thread: the configuration is left out once that thread has this version. */
+export type WireRef = Pick<ConnectorRef, 'id' | 'version'> & { config?: ConnectorRef['config'] };
+export type WireJob = Omit<QueryJob, 'connector'> & { connector: WireRef };
+
+/** Messages to a worker. */
+export type ToWorker =
+  | { t: 'init'; threads: number; batchSize: number; window: number }
+  | { t: 'run'; id: number; job: WireJob }
+  | { t: 'ack'; id: number; n: number }
+  | { t: 'cancel'; id: number }
+  | { t: 'call'; id: number; connector: WireRef; call: AdminCall }
+  | { t: 'close' }
+  /** Test hook: the worker throws outside any handler, as a real crash would. */
+  | { t: 'crash' };
+
+/** Messages from a worker. */
+export type FromWorker =
+  | { t: 'events'; id: number; events: JobEvent[] }
+  | { t: 'result'; id: number; value?: unknown; error?: JobError }
+  | { t: 'closed' };
+
+/** Data events (chunk, rows) outstanding before the producer waits for acknowledgements. */
+export const DEFAULT_WINDOW = 4;
+export const DEFAULT_BATCH = 500;

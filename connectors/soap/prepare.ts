@@ -1,0 +1,64 @@
+/**
+ * Reads the WSDL of a SOAP proxy when the operation is saved (never per call) and keeps what calls need.
+ * Errors: WSDL unreachable or unreadable → 10006; operation not in the WSDL → 10008 (nusoap's "operation … not
+ * present"); both with messages that name no host.
+ */
+import type { ProxySpec } from '../../src/model/operation-proxy.ts';
+import { createCredentials } from '../http/auth.ts';
+import { notAllowed, soapOperationName } from '../http/config-check.ts';
+import { decodeText } from '../http/decode.ts';
+import { isProxyError, ProxyError, proxyCodes } from '../http/errors.ts';
+import { hostAllowed } from '../http/hosts.ts';
+import { createTransport } from '../http/transport.ts';
+import type { PreparedProxy } from '../http/types.ts';
+import { loadWsdl, WsdlError } from './wsdl.ts';
+
+const WSDL_MAX_BYTES = 8 * 1024 * 1024;
+
+const wsdlError = (detail: string) => new ProxyError(proxyCodes.wsdl, 'config', `SOAP Constructor Error: ${detail}`);
+
+export interface PrepareDeps {
+  allowHosts?: readonly string[];
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export async function prepareSoap(spec: ProxySpec, deps: PrepareDeps): Promise<PreparedProxy> {
+  const name = soapOperationName(spec);
+  const location = spec.wsdl ?? `${spec.endpoint}?wsdl`;
+  if (!hostAllowed(new URL(location), deps.allowHosts ?? [])) throw notAllowed();
+  const transport = createTransport(spec.tls);
+  const credentials = createCredentials(spec.auth, transport, deps.now ?? Date.now);
+  let description;
+  try {
+    description = await loadWsdl(location, {
+      async read(url) {
+        const headers = { Accept: 'text/xml, application/xml, application/wsdl+xml', ...(await credentials.headers(deps.signal)) };
+        const res = await transport.send(
+          { method: 'GET', url, headers, idempotent: true },
+          {
+            signal: deps.signal,
+            deadline: Date.now() + spec.timeoutMs,
+            headersTimeoutMs: spec.connectTimeoutMs,
+            maxBytes: Math.min(spec.maxResponseBytes, WSDL_MAX_BYTES),
+          },
+        );
+        if (res.status !== 200) throw new WsdlError(`the WSDL could not be read (HTTP ${res.status})`);
+        return decodeText(res.body);
+      },
+    });
+  } catch (e) {
+    if (e instanceof WsdlError) throw wsdlError(e.message);
+    if (isProxyError(e)) throw wsdlError(`the WSDL could not be read (${e.message})`);
+    throw e;
+  } finally {
+    transport.close();
+  }
+  const candidates = description.operations.filter((op) => op.name === name);
+  const operation = candidates.find((op) => op.version === spec.soapVersion);
+  if (!operation) {
+    if (candidates.length > 0) throw wsdlError(`the WSDL has no SOAP ${spec.soapVersion} binding for operation "${name}"`);
+    throw new ProxyError(proxyCodes.soapError, 'config', `operation ${name} not present in WSDL`);
+  }
+  return { kind: 'soap', version: 1, operation };
+}

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE]`
+ *
+ * Runs the benchmark scenarios against references measured in the same run and prints one table; writes
+ * bench/results.json. Env: BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_EXPORT_ROWS, BENCH_PIN=0 (no
+ * CPU pinning). Everything the harness starts is stopped at the end, on failure and on Ctrl-C.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EXPORT_TOTAL } from './databases.ts';
+import { ROOT } from './mantra.ts';
+import { NGINX } from './nginx.ts';
+import { installCleanup, isInterrupted, pinning, pinSelf, stopAll } from './processes.ts';
+import { scenarios } from './scenarios/index.ts';
+import { addRatios, machine, renderTable, writeResults } from './table.ts';
+import type { Context, Options, Row } from './types.ts';
+import { WRK } from './wrk.ts';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    'export-rows': { type: 'string' },
+    out: { type: 'string' },
+    markdown: { type: 'boolean' },
+    list: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+function number(flag: string | undefined, env: string | undefined, fallback: number, name: string): number {
+  const text = flag ?? env;
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`bench: ${name} must be a number ≥ 0`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const env = process.env;
+const options: Options = {
+  durationS: number(values.duration, env.BENCH_DURATION, 10, '--duration'),
+  warmupS: number(values.warmup, env.BENCH_WARMUP, 3, '--warmup'),
+  connections: number(values.connections, env.BENCH_CONNECTIONS, 32, '--connections'),
+  exportRows: Math.min(EXPORT_TOTAL, number(values['export-rows'], env.BENCH_EXPORT_ROWS, EXPORT_TOTAL, '--export-rows')),
+};
+
+if (values.help || values.list) {
+  console.log('Usage: npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE] [--markdown]\n');
+  console.log('Scenarios:');
+  for (const s of scenarios) console.log(`  ${s.name.padEnd(11)} ${s.describe}`);
+  process.exit(0);
+}
+
+const wanted = positionals.flatMap((p) => p.split(',')).map((s) => s.trim()).filter(Boolean);
+const unknown = wanted.filter((w) => !scenarios.some((s) => s.name === w));
+if (unknown.length) {
+  console.error(`bench: unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+if (options.durationS < 1 || options.connections < 1) {
+  console.error('bench: --duration and --connections must be at least 1');
+  process.exit(2);
+}
+const chosen = wanted.length ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
+
+const started = Date.now();
+const log = (m: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+const ctx: Context = { options, log };
+const rows: Row[] = [];
+const outFile = path.resolve(ROOT, values.out ?? 'bench/results.json');
+
+installCleanup(() => log('interrupted: stopping everything the harness started'));
+pinSelf();
+
+const m = machine();
+log(`${m.nproc} × ${m.model}, ${m.memoryGb} GB; ${options.connections} connections, ${options.warmupS} s warm-up, ` +
+  `${options.durationS} s measured; ${pinning.enabled ? `server on CPU ${pinning.server}, wrk on CPU ${pinning.load}` : 'no CPU pinning'}`);
+
+try {
+  for (const s of chosen) {
+    if (isInterrupted()) break;
+    log(`scenario ${s.name}: ${s.describe}`);
+    try {
+      rows.push(...await s.run(ctx));
+    } catch (err) {
+      rows.push({ scenario: s.name, variant: '(scenario)', status: 'error', note: (err as Error).stack ?? String(err) });
+    }
+  }
+} finally {
+  await stopAll();
+}
+
+addRatios(rows);
+const date = new Date().toISOString();
+writeResults(outFile, { date, options, pinned: pinning.enabled, rows, tools: { nginx: NGINX, wrk: WRK, psql: env.BENCH_PSQL ?? 'psql' } });
+console.log(`\nMantra benchmarks, ${date.slice(0, 16).replace('T', ' ')} UTC, ${m.nproc} × ${m.model}, ${m.memoryGb} GB` +
+  ` (${options.connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up)\n`);
+console.log(renderTable(rows, values.markdown));
+console.log(`\nratio = rate / the scenario's reference (ref) in this run. Results: ${path.relative(process.cwd(), outFile) || outFile}`);
+process.exit(rows.some((r) => r.status === 'error') ? 1 : 0);

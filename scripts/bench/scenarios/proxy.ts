@@ -1,0 +1,45 @@
+/** A proxy operation in front of a small fast backend vs nginx `proxy_pass` (keepalive upstream) to the same. */
+import { startNginx } from '../nginx.ts';
+import { startBackend, type Endpoint } from '../endpoints.ts';
+import { compatHeaders, compatUrl, v1Headers, v1Url } from '../mantra.ts';
+import { expectations, measure, SAMPLE_NIK } from '../measure.ts';
+import { lastLines } from '../processes.ts';
+import type { Row, Scenario } from '../types.ts';
+import { errorRow, withMantra, withReference } from './common.ts';
+
+const name = 'proxy';
+const variants = ['Mantra proxy v1 json', 'Mantra proxy compat json'];
+
+export const proxy: Scenario = {
+  name,
+  describe: 'proxy operation (v1 json and compatible json) vs nginx proxy_pass to the same Bun backend',
+  async run(ctx) {
+    let backend: Endpoint;
+    try {
+      backend = await startBackend();
+    } catch (err) {
+      return [errorRow(name, 'nginx proxy_pass', `backend did not start: ${lastLines((err as Error).message, 4)}`)];
+    }
+    try {
+      const rows: Row[] = [await withReference(name, 'nginx proxy_pass', () => startNginx({ kind: 'proxy', upstream: backend.base }), (ref) =>
+        measure(ctx, { scenario: name, variant: 'nginx proxy_pass', reference: true, server: ref.child,
+          load: { url: `${ref.base}/item` }, expect: expectations.contains(SAMPLE_NIK) }))];
+      const op = 'proxy_item';
+      rows.push(...await withMantra(ctx, { backend: backend.base }, (m) => [
+        { scenario: name, op, variant: variants[0], load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
+        { scenario: name, op, variant: variants[1], load: { url: compatUrl(m, 'json', op), headers: compatHeaders(m) },
+          expect: expectations.contains(SAMPLE_NIK, '"status": 1') },
+      ], variants.map((variant) => ({ scenario: name, variant }))));
+      const ref = rows[0];
+      for (const r of rows.slice(1)) {
+        if (r.status === 'ok' && ref.p99Ms !== undefined && r.p99Ms !== undefined) {
+          const added = `p99 +${(r.p99Ms - ref.p99Ms).toFixed(2)} ms over nginx`;
+          r.note = r.note ? `${added}; ${r.note}` : added;
+        }
+      }
+      return rows;
+    } finally {
+      await backend.child.stop();
+    }
+  },
+};

@@ -1,0 +1,92 @@
+/** Ratios to each scenario's reference, the printed table, and bench/results.json. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Options, Row } from './types.ts';
+
+/** Sets each measured row's ratio to the rate of its scenario's reference row (same run). */
+export function addRatios(rows: Row[]) {
+  for (const row of rows) {
+    const ref = rows.find((r) => r.scenario === row.scenario && r.status === 'reference');
+    if (ref?.rate && row.rate !== undefined && (row.status === 'ok' || row === ref)) row.ratio = row.rate / ref.rate;
+  }
+}
+
+const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
+const ms = (n?: number) => (n === undefined ? '' : n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+function cells(r: Row): string[] {
+  const measured = r.rate !== undefined && (r.status === 'ok' || r.status === 'reference' || r.status === 'error');
+  return [
+    r.scenario,
+    r.variant + (r.status === 'reference' ? ' (ref)' : ''),
+    measured ? `${num(r.rate!)}${r.unit === 'rows/s' ? ' rows/s' : ''}` : '',
+    ms(r.p50Ms),
+    ms(r.p99Ms),
+    r.peakRssMb !== undefined ? r.peakRssMb.toFixed(0) : '',
+    r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : '',
+    r.status === 'ok' || r.status === 'reference' ? (r.note ?? '') : `${r.status.toUpperCase()}${r.note ? ': ' + r.note : ''}`,
+  ];
+}
+
+const HEAD = ['scenario', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'ratio', 'notes'];
+
+/** A plain-text table; `markdown` gives the same as a Markdown table (for the README). */
+export function renderTable(rows: Row[], markdown = false): string {
+  const body = rows.map(cells);
+  if (markdown) {
+    const esc = (s: string) => s.replace(/\|/g, '\\|');
+    return [
+      `| ${HEAD.join(' | ')} |`,
+      `|${HEAD.map((_, i) => (i >= 2 && i <= 6 ? '---:' : '---')).join('|')}|`,
+      ...body.map((c) => `| ${c.map(esc).join(' | ')} |`),
+    ].join('\n');
+  }
+  const width = HEAD.map((h, i) => Math.max(h.length, ...body.map((c) => (i === 7 ? 0 : c[i].length))));
+  const line = (c: string[]) =>
+    c.map((s, i) => (i === 7 ? s : i >= 2 && i <= 6 ? s.padStart(width[i]) : s.padEnd(width[i]))).join('  ').trimEnd();
+  return [line(HEAD), line(width.map((w, i) => (i === 7 ? '-----' : '-'.repeat(w)))), ...body.map(line)].join('\n');
+}
+
+function firstLine(cmd: string, args: string[]): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? (r.stdout || r.stderr).trim().split('\n')[0] : r.stderr?.trim().split('\n')[0] || undefined;
+}
+
+export function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    model,
+    memoryGb: Math.round((memKb / 1024 / 1024) * 10) / 10,
+    kernel: os.release(),
+  };
+}
+
+export function versions(tools: { nginx: string; wrk: string; psql: string }) {
+  return {
+    bun: typeof Bun !== 'undefined' ? Bun.version : undefined,
+    node: process.versions.node,
+    nginx: firstLine(tools.nginx, ['-v'])?.replace(/^nginx version:\s*/, ''),
+    wrk: firstLine(tools.wrk, ['-v'])?.split(' Copyright')[0],
+    postgresql: firstLine(tools.psql, ['-X', '-At', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', 'show server_version']),
+    mariadb: firstLine('mariadb', ['-h', '127.0.0.1', '-u', 'root', '-N', '-e', 'select version()']),
+  };
+}
+
+export function writeResults(file: string, data: { date: string; options: Options; pinned: boolean; rows: Row[]; tools: Parameters<typeof versions>[0] }) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const doc = {
+    date: data.date,
+    machine: machine(),
+    runtime: versions(data.tools),
+    options: data.options,
+    pinning: data.pinned ? 'server CPU 0, wrk CPU 1' : 'none',
+    rows: data.rows,
+  };
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
+  return doc;
+}
