@@ -14,7 +14,7 @@ const Login = z
   .strict()
   .openapi('Login');
 const SessionUser = z
-  .object({ username: z.string(), role: Role, agency: z.string().optional(), fullName: z.string() })
+  .object({ username: z.string(), role: Role, agency: z.string().optional(), fullName: z.string(), mustChangePassword: z.boolean() })
   .openapi('SessionUser');
 const SessionInfo = z
   .object({
@@ -32,7 +32,8 @@ const PasswordChange = z
   .strict()
   .openapi('PasswordChange');
 
-const sessionUser = (u: User) => ({ username: u.username, role: u.role, agency: u.agency, fullName: u.fullName });
+const sessionUser = (u: User) =>
+  ({ username: u.username, role: u.role, agency: u.agency, fullName: u.fullName, mustChangePassword: u.mustChangePassword });
 
 /** Unknown usernames are checked against this hash, so that they cost as much time as known ones. */
 let dummyHash: Promise<string> | undefined;

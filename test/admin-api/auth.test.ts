@@ -18,7 +18,7 @@ describe('admin api: sign-in, sessions, CSRF', () => {
     assert.equal(r.status, 200);
     assert.equal(typeof r.body.token, 'string');
     assert.equal(typeof r.body.csrf, 'string');
-    assert.deepEqual(r.body.user, { username: 'ani', role: 'provider', agency: 'a', fullName: '' });
+    assert.deepEqual(r.body.user, { username: 'ani', role: 'provider', agency: 'a', fullName: '', mustChangePassword: false });
     assert.equal(r.body.mustChangePassword, false);
     assert.equal(JSON.stringify(r.body).includes('passwordHash'), false);
     const cookie = r.headers.get('set-cookie') ?? '';
@@ -80,6 +80,7 @@ describe('admin api: sign-in, sessions, CSRF', () => {
     const login = await h.call('POST', '/login', { json: { username: 'newbie', password: PASSWORD }, ip: '192.0.2.9' });
     assert.equal(login.status, 200);
     assert.equal(login.body.mustChangePassword, true);
+    assert.equal(login.body.user.mustChangePassword, true);
     const token = login.body.token;
     const blocked = await h.call('GET', '/agencies', { token });
     assert.equal(blocked.status, 403);

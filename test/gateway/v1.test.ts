@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { needService, pgUrl } from '../support/services.ts';
-import { loadPendudukPg } from '../support/penduduk.ts';
+import { loadPendudukPg, pendudukRows } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
 import { BY_NIK as KEY, LIST, setupDukcapil } from '../support/dukcapil.ts';
 
@@ -98,7 +98,14 @@ describe('REST v1', { skip }, () => {
       body: JSON.stringify({ nama: 'Penduduk 999', wilayah: 3201049 }),
     });
     assert.equal(res.status, 200);
-    assert.deepEqual((await res.json()).data, [{ nik: '3201000000000999', nama: 'Penduduk 999', kode_wilayah: 3201049 }]);
+    assert.deepEqual((await res.json()).data.map((r: any) => r.nama), ['Penduduk 999', 'Penduduk 9999']);
+    const narrowed = await t.app.request(`${base}/cari`, {
+      method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'nama=Penduduk+4&wilayah=3201042',
+    });
+    const expected = pendudukRows().filter((r) => r[1].startsWith('Penduduk 4') && r[5] === '3201042').map((r) => r[0]).sort();
+    assert.ok(expected.length > 1);
+    assert.deepEqual((await narrowed.json()).data.map((r: any) => r.nik), expected);
   });
 
   test('every call leaves a track, with parameter values redacted', async () => {
