@@ -10,7 +10,8 @@ export function adminPage(): Hono {
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
-  app.get('/', (c) => c.body(html, 200, { ...headers, 'content-type': 'text/html; charset=utf-8' }));
-  app.get('/app.js', (c) => c.body(script, 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/admin', (c) => c.redirect('/admin/'));
+  app.get('/admin/', (c) => c.body(html, 200, { ...headers, 'content-type': 'text/html; charset=utf-8' }));
+  app.get('/admin/app.js', (c) => c.body(script, 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
   return app;
 }

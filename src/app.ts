@@ -65,8 +65,7 @@ export function createApp(deps: AppDeps): MantraApp {
     },
   }));
 
-  app.get('/admin', (c) => c.redirect('/admin/'));
-  app.route('/admin', adminPage());
+  app.route('/', adminPage());
 
   app.notFound((c) => c.json({ error: 'not_found', message: notFound[pickLang(c.req.raw)] }, 404));
   app.onError((err, c) => {

@@ -45,25 +45,26 @@ export function notWiredYet(s: Sample): boolean {
   return s.status === 501 || /"code"\s*:\s*10029\b|<code>10029<\/code>|i:10029;/.test(s.body);
 }
 
-async function check(t: Target, lastSample?: { value?: Sample }): Promise<string | undefined> {
+async function check(t: Target): Promise<{ problem?: string; sample?: Sample }> {
   try {
     const s = await sample(t.load);
-    if (lastSample) lastSample.value = s;
     const problem = t.expect(s);
-    return problem ? `${problem} (${describeSample(s)})` : undefined;
+    return { problem: problem ? `${problem} (${describeSample(s)})` : undefined, sample: s };
   } catch (err) {
-    return `no answer: ${(err as Error).message}`;
+    return { problem: `no answer: ${(err as Error).message}` };
   }
 }
 
+/** The raw answer kept in results.json for rows that failed a check. */
+const kept = (s?: Sample) => (s ? `HTTP ${s.status} ${s.contentType}\n${s.body.slice(0, 2000)}` : undefined);
+
 export async function measure(ctx: Context, t: Target): Promise<Row> {
   const base: Row = { scenario: t.scenario, variant: t.variant, status: t.reference ? 'reference' : 'ok', unit: 'req/s' };
-  const first: { value?: Sample } = {};
-  const before = await check(t, first);
-  if (before && first.value && notWiredYet(first.value)) {
-    return { ...base, status: 'not available yet', note: `the product answers: ${describeSample(first.value)}` };
+  const before = await check(t);
+  if (before.problem && before.sample && notWiredYet(before.sample)) {
+    return { ...base, status: 'not available yet', note: `the product answers: ${describeSample(before.sample)}` };
   }
-  if (before) return { ...base, status: 'error', note: `wrong sample answer: ${before}` };
+  if (before.problem) return { ...base, status: 'error', note: `wrong sample answer: ${before.problem}`, sample: kept(before.sample) };
   const { options } = ctx;
   ctx.log(`${t.scenario} / ${t.variant}: warm-up ${options.warmupS} s, measure ${options.durationS} s`);
   try {
@@ -73,16 +74,24 @@ export async function measure(ctx: Context, t: Target): Promise<Row> {
     const mem = rss.stop();
     const errors = r.errors.connect + r.errors.read + r.errors.write + r.errors.status + r.errors.timeout;
     const notes: string[] = [];
+    let failed = false;
+    if (r.requests < options.connections) {
+      failed = true;
+      notes.push(`stalled: ${r.requests} answers in ${r.durationS.toFixed(1)} s over ${options.connections} connections`);
+    }
     if (r.errors.status) notes.push(`${r.errors.status} non-2xx`);
     if (r.errors.timeout) notes.push(`${r.errors.timeout} timeouts`);
     if (r.errors.connect + r.errors.read + r.errors.write) {
       notes.push(`socket errors c${r.errors.connect}/r${r.errors.read}/w${r.errors.write}`);
     }
     const after = await check(t);
-    if (after) notes.push(`wrong answer after the load: ${after}`);
+    if (after.problem) {
+      failed = true;
+      notes.push(`wrong answer after the load: ${after.problem}`);
+    }
     return {
       ...base,
-      status: after || r.requests === 0 ? 'error' : base.status,
+      status: failed ? 'error' : base.status,
       rate: r.rps,
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
@@ -90,6 +99,7 @@ export async function measure(ctx: Context, t: Target): Promise<Row> {
       requests: r.requests,
       errors,
       note: notes.join('; ') || undefined,
+      sample: after.problem ? kept(after.sample) : undefined,
     };
   } catch (err) {
     return { ...base, status: 'error', note: (err as Error).message };

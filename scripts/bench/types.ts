@@ -19,6 +19,8 @@ export interface Row {
   requests?: number;
   errors?: number;
   note?: string;
+  /** The raw answer of a failed check (results.json only). */
+  sample?: string;
 }
 
 export interface Options {
