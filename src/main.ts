@@ -164,7 +164,7 @@ async function main() {
         } catch {
           fail('the configuration document is not valid JSON');
         }
-        return withStore(async (store) => console.log(JSON.stringify(await importConfig(store, doc))));
+        return withStore(async (store, secrets) => console.log(JSON.stringify(await importConfig(store, doc, { secrets }))));
       }
       return fail('use "config export" or "config import FILE"');
     }

@@ -61,6 +61,8 @@ export class ProxyError extends Error {
       passthrough?: boolean;
       /** HTTP status the backend answered, when it answered one. */
       backendStatus?: number;
+      /** Getting the credentials failed (OAuth2 token endpoint), not the backend itself. */
+      credentials?: boolean;
     } = {},
   ) {
     super(message);

@@ -9,7 +9,7 @@ import { ProxySpec, type ProxySpecInput } from '../../src/model/operation-proxy.
 import { createCredentials } from './auth.ts';
 import { type Breaker, type BreakerOptions, type Outcome, sharedBreakers } from './breaker.ts';
 import { soapProblem, staticProblem } from './config-check.ts';
-import { isProxyError, ProxyError, unavailable } from './errors.ts';
+import { isProxyError, ProxyError, proxyCodes, unavailable } from './errors.ts';
 import { startHealthChecks } from './health.ts';
 import { httpReplyReader, type Reply } from './http-reply.ts';
 import { ReplyCache } from './reply-cache.ts';
@@ -70,7 +70,13 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
   async function attempt(req: BackendRequest, signal: AbortSignal | undefined, deadline: number): Promise<Reply & { headers?: Record<string, string> }> {
     let renewed = false;
     for (;;) {
-      const auth = await credentials.headers(signal);
+      let auth: Record<string, string>;
+      try {
+        auth = await credentials.headers(signal);
+      } catch (e) {
+        const err = asProxyError(e);
+        throw new ProxyError(err.code, err.kind, err.message, { ...err.extra, credentials: true });
+      }
       const raw = await transport.send(
         { ...req, headers: { ...req.headers, ...auth } },
         { signal, deadline, headersTimeoutMs: spec.connectTimeoutMs, maxBytes: spec.maxResponseBytes },
@@ -105,7 +111,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
       const delay = backoffDelay(n, spec.retryBaseMs, spec.retryMaxMs);
       if (deadline - Date.now() - delay < MIN_ATTEMPT_MS) throw err;
       await sleep(delay, signal);
-      if (signal?.aborted) throw new ProxyError(err.code, 'cancelled', 'The call was cancelled');
+      if (signal?.aborted) throw new ProxyError(proxyCodes.timeout, 'cancelled', 'The call was cancelled');
     }
   }
 
@@ -175,6 +181,7 @@ function asProxyError(e: unknown): ProxyError {
 
 /** For the breaker: did this say the backend is failing? */
 function verdict(err: ProxyError): Outcome {
+  if (err.extra.credentials) return 'neutral';
   if (err.kind === 'cancelled' || err.kind === 'invalid' || err.kind === 'config') return 'neutral';
   if (err.kind === 'timeout') return 'failure';
   if (err.kind === 'unavailable') {

@@ -4,7 +4,7 @@
  */
 import type { ProxyAuth } from '../../src/model/operation-proxy.ts';
 import { decodeText } from './decode.ts';
-import { ProxyError, unavailable } from './errors.ts';
+import { ProxyError, proxyCodes, unavailable } from './errors.ts';
 import { phpUrlencode } from './php-url.ts';
 import type { Transport } from './transport.ts';
 
@@ -76,7 +76,7 @@ export function createTokenSource(cfg: OAuth2, transport: Transport, now: () => 
 
 function abortion(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
-    const fail = () => reject(new ProxyError(10021, 'cancelled', 'The call was cancelled'));
+    const fail = () => reject(new ProxyError(proxyCodes.timeout, 'cancelled', 'The call was cancelled'));
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });

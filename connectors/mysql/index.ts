@@ -9,7 +9,7 @@ import { fixer } from './values.ts';
 
 type Conn = mysql.PoolConnection;
 
-/** How long to wait for KILL QUERY before giving the connection up anyway. */
+/** How long to wait for KILL before reporting the statement ended. */
 const KILL_WAIT_MS = 2000;
 
 function open(config: Connector, opts: OpenOptions): DriverPool {
@@ -40,7 +40,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   });
   pool.on('error', () => {}); // connection errors surface on the query that meets them
 
-  /** A separate connection for KILL QUERY: the pool may be full of the very queries to kill. */
+  /** A separate connection for KILL: the pool may be full of the very queries to kill. */
   let killer: mysql.Connection | undefined;
   function kill(threadId: number | null): Promise<void> {
     if (!threadId) return Promise.resolve();
@@ -52,7 +52,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, KILL_WAIT_MS);
       // threadId is the server's own number for our connection, never caller input.
-      k.query(`KILL QUERY ${Number(threadId)}`, () => {
+      k.query(`KILL CONNECTION ${Number(threadId)}`, () => {
         clearTimeout(timer);
         resolve();
       });
@@ -77,11 +77,14 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     });
   }
 
-  /** Ends a statement that must not finish: kill it on the server, then drop the connection. */
+  /**
+   * Ends a statement that must not finish: the connection is dropped and its server thread killed (a thread
+   * blocked writing rows to a paused client, or sleeping, would not notice a plain KILL QUERY soon).
+   */
   async function abandon(conn: Conn) {
-    conn.pause();
-    await kill(conn.threadId);
+    const id = conn.threadId;
     conn.destroy();
+    await kill(id);
   }
 
   function stream(conn: Conn, plan: SqlPlan, opts: QueryOptions, watch: Watch): Promise<number> {
@@ -101,25 +104,34 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
       const stop = (err?: unknown) => {
         if (settled || stopping) return;
         stopping = true;
-        abandon(conn).finally(() => finish(err ?? (watch.fired ? watch.error() : undefined)));
+        abandon(conn).finally(() => {
+          const failed = err ?? (watch.fired ? watch.error() : undefined);
+          // Stopped at the row limit: what was read still goes on.
+          if (!failed && batch.length) hand(batch, true);
+          batch = [];
+          finish(failed);
+        });
       };
       watch.onFire = () => stop();
-      const hand = (rows: Row[]) => {
-        watch.pause();
-        conn.pause();
+      /** Hands a full batch on with the connection paused (backpressure); the last one after release. */
+      const hand = (rows: Row[], last = false) => {
+        if (!last) {
+          watch.pause();
+          conn.pause();
+        }
         handing = handing.then(() => opts.onBatch(rows)).then(
           () => {
-            if (settled || watch.fired) return;
+            if (last || settled || watch.fired) return;
             watch.resume();
             conn.resume();
           },
-          (err) => stop(err),
+          (err) => (last ? Promise.reject(err) : stop(err)),
         );
       };
       const cmd = conn.execute({ sql: plan.sql, values: plan.params as Value[] as never[] });
       cmd.on('fields', (fields: Parameters<typeof fixer>[0]) => void (fix = fixer(fields)));
       cmd.on('result', (row: Row) => {
-        if (settled || watch.fired) return;
+        if (settled || stopping || watch.fired) return;
         if (delivered >= opts.maxRows) return stop();
         fix?.(row);
         batch.push(row);
@@ -131,16 +143,16 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
         }
       });
       cmd.on('error', (err: unknown) => {
-        if (settled) return;
+        if (settled || stopping) return;
         if (watch.fired) return stop();
         (err as { fatal?: boolean }).fatal ? conn.destroy() : conn.release();
         finish(err);
       });
       cmd.on('end', () => {
-        if (settled || watch.fired) return;
-        if (batch.length) hand(batch);
-        batch = [];
+        if (settled || stopping || watch.fired) return;
         conn.release();
+        if (batch.length) hand(batch, true);
+        batch = [];
         finish();
       });
     });

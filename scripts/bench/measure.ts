@@ -45,6 +45,8 @@ export function notWiredYet(s: Sample): boolean {
   return s.status === 501 || /"code"\s*:\s*10029\b|<code>10029<\/code>|i:10029;/.test(s.body);
 }
 
+export const notWiredNote = (s: Sample) => `Mantra answers code 10029 "not callable yet" (HTTP ${s.status})`;
+
 async function check(t: Target): Promise<{ problem?: string; sample?: Sample }> {
   try {
     const s = await sample(t.load);
@@ -62,7 +64,7 @@ export async function measure(ctx: Context, t: Target): Promise<Row> {
   const base: Row = { scenario: t.scenario, variant: t.variant, status: t.reference ? 'reference' : 'ok', unit: 'req/s' };
   const before = await check(t);
   if (before.problem && before.sample && notWiredYet(before.sample)) {
-    return { ...base, status: 'not available yet', note: `the product answers: ${describeSample(before.sample)}` };
+    return { ...base, status: 'not available yet', note: notWiredNote(before.sample) };
   }
   if (before.problem) return { ...base, status: 'error', note: `wrong sample answer: ${before.problem}`, sample: kept(before.sample) };
   const { options } = ctx;

@@ -2,6 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { kinds, type EntityOf, type Kind } from '../model/index.ts';
 import { migrations } from './migrations.ts';
 import { claimDataDir } from './data-dir.ts';
@@ -66,8 +67,10 @@ type Row = { kind: string; id: string; version: number; body: string; updated_at
 class SqliteStore implements Store {
   #rev = 0;
   #listeners = new Set<(kind: Kind, id: string) => void>();
-  #depth = 0;
   #lastHash: string;
+  /** Writes run one at a time; those inside a transaction run in its turn (marked by this context). */
+  #inTransaction = new AsyncLocalStorage<boolean>();
+  #turn: Promise<unknown> = Promise.resolve();
   #q;
 
   constructor(private db: DatabaseSync, readonly path: string, private release: () => void) {
@@ -107,7 +110,18 @@ class SqliteStore implements Store {
     return (this.#q.list.all(kind) as Row[]).map((r) => this.#decode(kind, r));
   }
 
-  async put<K extends Kind>(kind: K, body: EntityOf<K>, expectedVersion?: number): Promise<Stored<K>> {
+  #exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.#inTransaction.getStore()) return Promise.resolve(fn());
+    const run = this.#turn.then(fn);
+    this.#turn = run.catch(() => {});
+    return run;
+  }
+
+  put<K extends Kind>(kind: K, body: EntityOf<K>, expectedVersion?: number): Promise<Stored<K>> {
+    return this.#exclusive(() => this.#put(kind, body, expectedVersion));
+  }
+
+  #put<K extends Kind>(kind: K, body: EntityOf<K>, expectedVersion?: number): Stored<K> {
     const parsed = kinds[kind].schema.safeParse(body);
     if (!parsed.success) throw new StoreError('invalid', `invalid ${kind}`, parsed.error.issues);
     const value = parsed.data as EntityOf<K>;
@@ -130,7 +144,11 @@ class SqliteStore implements Store {
     return this.#decode(kind, this.#q.get.get(kind, id) as Row);
   }
 
-  async remove(kind: Kind, id: string, expectedVersion?: number) {
+  remove(kind: Kind, id: string, expectedVersion?: number): Promise<void> {
+    return this.#exclusive(() => this.#remove(kind, id, expectedVersion));
+  }
+
+  #remove(kind: Kind, id: string, expectedVersion?: number) {
     const existing = this.#q.get.get(kind, id) as Row | undefined;
     if (!existing) throw new StoreError('not_found', `${kind} ${id} not found`);
     if (expectedVersion !== undefined && existing.version !== expectedVersion) {
@@ -140,21 +158,22 @@ class SqliteStore implements Store {
     this.#changed(kind, id);
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    // node:sqlite is synchronous and this process is the store's only writer; nested calls join the outer one.
-    const outer = this.#depth++ === 0;
-    if (outer) this.db.exec('begin immediate');
-    try {
-      const result = await fn();
-      if (outer) this.db.exec('commit');
-      return result;
-    } catch (err) {
-      if (outer) this.db.exec('rollback');
-      if (outer) this.#rev++;
-      throw err;
-    } finally {
-      this.#depth--;
-    }
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#inTransaction.getStore()) return fn(); // nested: joins the outer transaction
+    return this.#exclusive(() =>
+      this.#inTransaction.run(true, async () => {
+        this.db.exec('begin immediate');
+        try {
+          const result = await fn();
+          this.db.exec('commit');
+          return result;
+        } catch (err) {
+          this.db.exec('rollback');
+          this.#changed('settings', '*'); // caches built from rolled-back writes must reload
+          throw err;
+        }
+      }),
+    );
   }
 
   revision() {
@@ -171,7 +190,11 @@ class SqliteStore implements Store {
     for (const fn of this.#listeners) fn(kind, id);
   }
 
-  async appendTracks(rows: TrackInput[]) {
+  appendTracks(rows: TrackInput[]): Promise<void> {
+    return this.#exclusive(() => this.#appendTracks(rows));
+  }
+
+  #appendTracks(rows: TrackInput[]) {
     if (rows.length === 0) return;
     this.db.exec('begin immediate');
     try {
@@ -211,8 +234,8 @@ class SqliteStore implements Store {
       if (!r || r.expires_at < Date.now()) return undefined;
       return { tokenHash: r.token_hash, username: r.username, csrf: r.csrf, expiresAt: r.expires_at } as Session;
     },
-    put: async (s: Session) => void this.#q.sessionPut.run(s.tokenHash, s.username, s.csrf, s.expiresAt),
-    remove: async (tokenHash: string) => void this.#q.sessionDel.run(tokenHash, Date.now()),
+    put: (s: Session) => this.#exclusive(() => void this.#q.sessionPut.run(s.tokenHash, s.username, s.csrf, s.expiresAt)),
+    remove: (tokenHash: string) => this.#exclusive(() => void this.#q.sessionDel.run(tokenHash, Date.now())),
   };
 
   close() {

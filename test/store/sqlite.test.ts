@@ -132,3 +132,30 @@ describe('sqlite store', () => {
     }
   });
 });
+
+describe('sqlite store concurrency', () => {
+  test('a write from elsewhere waits for an open transaction and survives its rollback', async () => {
+    const store = openSqliteStore(tempDir());
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const tx = store.transaction(async () => {
+        await store.put('agency', { slug: 'a', name: 'A', description: '' }, 0);
+        await gate;
+        throw new Error('roll back');
+      });
+      const outside = store.put('agency', { slug: 'b', name: 'B', description: '' }, 0);
+      const tracks = store.appendTracks([{ at: new Date().toISOString(), requestId: 'r', interface: 'v1', agency: 'x',
+        service: 's', operation: 'o', remote: '', userAgent: '', format: 'json', status: 200, code: 200, durationMs: 1 }]);
+      release();
+      await assert.rejects(tx, /roll back/);
+      await outside;
+      await tracks;
+      assert.equal(await store.get('agency', 'a'), undefined);
+      assert.equal((await store.get('agency', 'b'))?.body.name, 'B');
+      assert.equal((await store.tracks({ limit: 5 })).length, 1);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { EXPORT_COLUMNS, EXPORT_TABLE, EXPORT_TOTAL, exportDatabase } from '../databases.ts';
 import { startMantra, v1Headers, v1Url, type Mantra } from '../mantra.ts';
-import { describeSample, notWiredYet } from '../measure.ts';
+import { describeSample, notWiredNote, notWiredYet } from '../measure.ts';
 import { lastLines, pinning, RssSampler, wrap } from '../processes.ts';
 import type { Context, Row, Scenario } from '../types.ts';
 import { errorRow, unavailableRow } from './common.ts';
@@ -119,7 +119,7 @@ export const exportCsv: Scenario = {
         rss.stop();
         const s = { status: first.status, contentType: first.contentType, body: first.body ?? '' };
         return [...out, notWiredYet(s)
-          ? unavailableRow(name, variant, `the product answers: ${describeSample(s)}`)
+          ? unavailableRow(name, variant, notWiredNote(s))
           : errorRow(name, variant, `wrong answer: ${describeSample(s)}`)];
       }
       const bad = checkCsv(first, rows) ?? (!/text\/csv/.test(first.contentType) ? `content type ${first.contentType}` : undefined);
