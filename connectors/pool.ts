@@ -56,6 +56,8 @@ function inlinePool(batchSize: number, window: number): ConnectorPool {
   const host = new DriverHost(1);
   const running = new Set<AbortController>();
   let closed = false;
+  const call = (c: ConnectorRef, admin: AdminCall) =>
+    closed ? Promise.reject(fromJobError(stopped('the connector pool is closed'))) : host.call(c, admin);
   return {
     size: 0,
     run(job, signal) {
@@ -80,9 +82,9 @@ function inlinePool(batchSize: number, window: number): ConnectorPool {
       runJob(job, host, sink, ctrl.signal, batchSize).finally(() => running.delete(ctrl));
       return stream;
     },
-    test: (c) => host.call(c, { op: 'test' }) as Promise<void>,
-    tables: (c) => host.call(c, { op: 'tables' }) as Promise<TableInfo[]>,
-    columns: (c, table) => host.call(c, { op: 'columns', table }) as Promise<ColumnInfo[]>,
+    test: (c) => call(c, { op: 'test' }) as Promise<void>,
+    tables: (c) => call(c, { op: 'tables' }) as Promise<TableInfo[]>,
+    columns: (c, table) => call(c, { op: 'columns', table }) as Promise<ColumnInfo[]>,
     async close() {
       closed = true;
       for (const ctrl of running) ctrl.abort();

@@ -18,7 +18,8 @@ export function createCredentials(auth: ProxyAuth, transport: Transport, now: ()
     case 'none':
       return fixed({});
     case 'mantra':
-      return fixed({ AccessKey: auth.accessKey, 'User-Agent': 'MANTRA' });
+      // The original sent AccessKey only when it had one; User-Agent always.
+      return fixed({ ...(auth.accessKey ? { AccessKey: auth.accessKey } : {}), 'User-Agent': 'MANTRA' });
     case 'basic':
       return fixed({ Authorization: `Basic ${base64(`${auth.username}:${auth.password}`)}` });
     case 'bearer':

@@ -15,6 +15,6 @@ export async function prepareProxy(input: ProxySpecInput, deps: PrepareDeps = {}
   const spec = ProxySpec.parse(input);
   const problem = staticProblem(spec, deps.allowHosts ?? []);
   if (problem) throw problem;
-  if (spec.style === 'soap') return prepareSoap(spec, deps);
+  if (spec.style === 'soap') return await prepareSoap(spec, deps);
   return { kind: 'http', version: 1 };
 }

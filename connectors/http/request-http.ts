@@ -6,7 +6,7 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import type { ProxyMapping, ProxySpec } from '../../src/model/operation-proxy.ts';
-import { badParam } from './errors.ts';
+import { badParam, originalMessages } from './errors.ts';
 import { ACCEPT } from './request-mantra.ts';
 import {
   headerValue, joinPath, mappedValue, nest, type Scalar, segmentValue, text, xmlName, xmlValue,
@@ -41,7 +41,7 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
     const path = template.replace(placeholder, (_, name: string) => {
       const m = pathMaps.get(name);
       const v = m ? mappedValue(m, params) : params[name];
-      if (v === undefined || v === null || v === '') throw badParam(`Seluruh parameter fungsi operasi wajib diisi ({${name}})`);
+      if (v === undefined || v === null || v === '') throw badParam(originalMessages[10005]);
       return encodeURIComponent(segmentValue(text(v)));
     });
     const query = new URLSearchParams(fixedQuery);

@@ -52,7 +52,8 @@ async function send(
     if (headers.signal.aborted) return timedOut(`The backend sent no answer within ${headersMs} ms`);
     if (total.signal.aborted) return timedOut('The backend did not answer in time');
     if (e instanceof ProxyError) return e;
-    log?.('warn', 'backend request failed', { method: req.method, url: req.url, error: String(e) });
+    // Only the origin: paths and queries carry caller values (personal data).
+    log?.('warn', 'backend request failed', { method: req.method, origin: new URL(req.url).origin, error: String(e) });
     return unavailable(describeNetworkError(e));
   };
   try {

@@ -23,14 +23,14 @@ function classify(err: unknown): ConnectorError {
   return new ConnectorError('query', messages.query, detail);
 }
 
-/** Makes the odd values of a row plain (integers beyond 2^53 as text, blobs as UTF-8 text). */
+/** A plain row (node:sqlite's have no prototype): integers beyond 2^53 as text, blobs as UTF-8 text. */
 function normalise(row: Record<string, unknown>): Row {
+  const out: Row = {};
   for (const k in row) {
     const v = row[k];
-    if (typeof v === 'bigint') row[k] = fromBigInt(v);
-    else if (v !== null && typeof v === 'object') row[k] = toValue(v);
+    out[k] = typeof v === 'bigint' ? fromBigInt(v) : v !== null && typeof v === 'object' ? toValue(v) : (v as Row[string]);
   }
-  return row as Row;
+  return out;
 }
 
 function open(config: Connector): DriverPool {

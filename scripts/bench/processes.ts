@@ -28,9 +28,9 @@ const cpus = os.availableParallelism?.() ?? os.cpus().length;
 /** CPU plan: servers on CPU 0, load generator (and the harness) on CPU 1, when the machine has two or more. */
 export const pinning = { enabled: hasTaskset && cpus >= 2 && process.env.BENCH_PIN !== '0', server: '0', load: '1' };
 
-/** Pins the harness itself to the load generator's CPU, so its polling never competes with the server. */
+/** Pins the harness (all its threads) to the load generator's CPU, so its polling never competes with the server. */
 export function pinSelf() {
-  if (pinning.enabled) spawnSync('taskset', ['-p', '-c', pinning.load, String(process.pid)], { stdio: 'ignore' });
+  if (pinning.enabled) spawnSync('taskset', ['-a', '-p', '-c', pinning.load, String(process.pid)], { stdio: 'ignore' });
 }
 
 /** A command line prefixed so that it runs on `cpu` and dies with the harness. */
@@ -41,15 +41,30 @@ export function wrap(cmd: string[], cpu?: string): string[] {
   return out;
 }
 
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mantra-bench-${prefix}-`));
-  tempDirs.add(dir);
-  return dir;
+const RUN_PREFIX = 'mantra-bench-run-';
+let runDir: string | undefined;
+
+/** Removes the temp dirs of earlier runs whose harness died without cleaning up (e.g. kill -9). */
+function removeStaleRuns() {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(name.slice(RUN_PREFIX.length).split('-')[0]);
+    if (!name.startsWith(RUN_PREFIX) || !pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
 }
 
-export function removeTempDir(dir: string) {
-  fs.rmSync(dir, { recursive: true, force: true });
-  tempDirs.delete(dir);
+/** A fresh temp dir inside this run's own dir (named after the harness's pid). */
+export function tempDir(prefix: string): string {
+  if (!runDir) {
+    removeStaleRuns();
+    runDir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUN_PREFIX}${process.pid}-`));
+    tempDirs.add(runDir);
+  }
+  return fs.mkdtempSync(path.join(runDir, `${prefix}-`));
 }
 
 /** Starts a long-running process (pinned to `cpu`). Its output is kept, not printed. */
@@ -176,7 +191,9 @@ function readKb(pid: number, field: string): number {
 /** Stops every child still running and removes the temp dirs. Safe to call more than once. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((c) => c.stop()));
-  for (const dir of [...tempDirs]) removeTempDir(dir);
+  for (const dir of [...tempDirs]) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+  runDir = undefined;
 }
 
 /** Last resort, synchronous (process 'exit'): kill what is left. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ROOT } from './mantra.ts';
 import type { Options, Row } from './types.ts';
 
 /** Sets each measured row's ratio to the rate of its scenario's reference row (same run). */
@@ -49,9 +50,9 @@ export function renderTable(rows: Row[], markdown = false): string {
   return [line(HEAD), line(width.map((w, i) => (i === 7 ? '-----' : '-'.repeat(w)))), ...body.map(line)].join('\n');
 }
 
-function firstLine(cmd: string, args: string[]): string | undefined {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0 ? (r.stdout || r.stderr).trim().split('\n')[0] : r.stderr?.trim().split('\n')[0] || undefined;
+function firstLine(cmd: string, args: string[], cwd?: string): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] || undefined;
 }
 
 export function machine() {
@@ -68,8 +69,8 @@ export function machine() {
 
 export function versions(tools: { nginx: string; wrk: string; psql: string }) {
   return {
-    bun: typeof Bun !== 'undefined' ? Bun.version : undefined,
-    node: process.versions.node,
+    bun: (globalThis as { Bun?: { version: string } }).Bun?.version,
+    node: firstLine('node', ['--version']),
     nginx: firstLine(tools.nginx, ['-v'])?.replace(/^nginx version:\s*/, ''),
     wrk: firstLine(tools.wrk, ['-v'])?.split(' Copyright')[0],
     postgresql: firstLine(tools.psql, ['-X', '-At', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', 'show server_version']),
@@ -82,6 +83,7 @@ export function writeResults(file: string, data: { date: string; options: Option
   const doc = {
     date: data.date,
     machine: machine(),
+    commit: firstLine('git', ['describe', '--always', '--dirty'], ROOT),
     runtime: versions(data.tools),
     options: data.options,
     pinning: data.pinned ? 'server CPU 0, wrk CPU 1' : 'none',

@@ -5,6 +5,8 @@ import { Agency } from '../model/agency.ts';
 import { Connector, connectorSecrets } from '../model/connector.ts';
 import { Consumer } from '../model/consumer.ts';
 import { Operation } from '../model/operation.ts';
+import { openProxySecrets } from '../security/proxy-secrets.ts';
+import { isProxyError, prepareProxy } from '../../connectors/http/index.ts';
 import { Service } from '../model/service.ts';
 import { operationSlug, slug } from '../model/slug.ts';
 import { Subscription } from '../model/subscription.ts';
@@ -62,6 +64,18 @@ const subscriptionKey = z.string().min(1).max(128).openapi({
   description: 'An existing (MANTRA) access key to keep; a new one is generated when absent. Shown once, stored only as a hash.',
 });
 
+/** A proxy's backend is checked (and a SOAP WSDL read) when the operation is saved, never per call. */
+async function prepareBackend(ctx: AdminContext, proxy: NonNullable<Operation['proxy']>) {
+  const spec = openProxySecrets(proxy, ctx.secrets);
+  const settings = (await ctx.store.get('settings', 'settings'))?.body;
+  try {
+    return (await prepareProxy(spec, { allowHosts: settings?.backendAllowlist ?? [] })) as Record<string, unknown>;
+  } catch (err) {
+    if (!isProxyError(err)) throw err;
+    throw invalid([{ path: 'proxy', message: `${err.code}: ${err.message}` }]);
+  }
+}
+
 async function countActiveAdmins(ctx: AdminContext, except: string) {
   return (await ctx.store.list('user')).filter(
     (u) => u.id !== except && u.body.role === 'administrator' && u.body.active,
@@ -104,8 +118,11 @@ const operation: Resource<'operation'> = {
   view: Operation.extend(viewMeta).openapi('OperationView', {
     description: 'Backend secrets under proxy.auth are never shown: `<name>Set: true` stands in their place.',
   }),
-  toEntity: async (fields, { ctx, stored }) => ({ entity: sealSecrets('operation', fields as Operation, ctx.secrets, stored?.body) }),
-  toView: (entity) => redactSecrets('operation', entity),
+  toEntity: async (fields, { ctx, stored }) => {
+    const entity = sealSecrets('operation', fields as Operation, ctx.secrets, stored?.body);
+    return { entity: { ...entity, prepared: entity.proxy ? await prepareBackend(ctx, entity.proxy) : undefined } };
+  },
+  toView: ({ prepared: _, ...entity }) => redactSecrets('operation', entity),
 };
 
 const consumer: Resource<'consumer'> = {

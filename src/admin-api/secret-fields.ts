@@ -1,4 +1,5 @@
 import { connectorSecrets } from '../model/connector.ts';
+import { proxySecrets } from '../model/operation-proxy.ts';
 import type { Kind } from '../model/index.ts';
 import { Secrets } from '../security/secrets.ts';
 
@@ -9,7 +10,7 @@ import { Secrets } from '../security/secrets.ts';
  */
 export const secretPaths: Partial<Record<Kind, readonly string[]>> = {
   connector: connectorSecrets,
-  operation: ['proxy.auth.accessKey', 'proxy.auth.password', 'proxy.auth.token', 'proxy.auth.key', 'proxy.auth.clientSecret'],
+  operation: proxySecrets.map((path) => `proxy.${path}`),
 };
 
 type Obj = Record<string, unknown>;

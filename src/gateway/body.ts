@@ -1,9 +1,9 @@
 import type { StreamResult } from './types.ts';
 
 /** The answer body of a streamed result: whole bytes when read ahead completely, else a pull stream. */
-export function streamBody(result: StreamResult): Uint8Array | ReadableStream<Uint8Array> {
+export function streamBody(result: StreamResult): BodyInit {
   const chunks = result.buffered.flatMap((ev) => (ev.type === 'chunk' ? [ev.bytes] : []));
-  if (result.complete) return chunks.length === 1 ? chunks[0] : concat(chunks);
+  if (result.complete) return (chunks.length === 1 ? chunks[0] : concat(chunks)) as Uint8Array<ArrayBuffer>;
   let i = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -32,4 +32,9 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
     at += c.byteLength;
   }
   return out;
+}
+
+/** A reply from a cache or MANTRA's fallback is marked so the caller can tell it from a fresh one. */
+export function sourceHeader(source: string | undefined, headers: Record<string, string>): Record<string, string> {
+  return source && source !== 'backend' ? { ...headers, 'x-mantra-source': source } : headers;
 }

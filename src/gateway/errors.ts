@@ -9,12 +9,18 @@ export const gatewayErrors = {
   empty_key: { code: 10001, status: 401, id: 'Operasi tidak memiliki izin, karena kunci akses tidak terdaftar (kosong)', en: 'No access key was given' },
   not_registered: { code: 10002, status: 404, id: 'Fungsi operasi tidak terdaftar', en: 'Operation not registered' },
   no_subscription: { code: 10002, status: 403, id: 'Fungsi operasi tidak terdaftar', en: 'No active subscription to this operation for this key' },
-  no_url: { code: 10003, status: 502, id: 'Alamat layanan tidak ditemukan', en: 'The backend has no URL' },
-  no_method: { code: 10004, status: 502, id: 'Metode layanan tidak ditemukan', en: 'The backend has no method' },
+  no_url: { code: 10003, status: 502, id: 'Alamat (URL) akses layanan tidak terdefinisi', en: 'The backend URL is not defined' },
+  no_method: { code: 10004, status: 502, id: 'Nama fungsi operasi tidak terdefinisi', en: 'The backend operation name is not defined' },
+  wsdl_failed: { code: 10006, status: 502, id: 'WSDL layanan SOAP tidak dapat dibaca', en: 'The SOAP service WSDL cannot be read' },
+  soap_fault: { code: 10007, status: 502, id: 'Layanan SOAP menjawab dengan kesalahan', en: 'The SOAP service answered a fault' },
+  soap_error: { code: 10008, status: 502, id: 'Jawaban layanan SOAP tidak valid', en: 'The SOAP service answer is invalid' },
+  soap_empty: { code: 10009, status: 404, id: 'Hasil fungsi operasi SOAP tidak ada (kosong)', en: 'The SOAP operation returned nothing' },
   missing_params: { code: 10005, status: 400, id: 'Seluruh parameter fungsi operasi wajib diisi', en: 'All parameters of the operation are required' },
   bad_param: { code: 10005, status: 400, id: 'Parameter "{name}" tidak valid: {reason}', en: 'Parameter "{name}" is invalid: {reason}' },
   missing_param: { code: 10005, status: 400, id: 'Parameter "{name}" wajib diisi', en: 'Parameter "{name}" is required' },
   unknown_param: { code: 10005, status: 400, id: 'Parameter "{name}" tidak dikenal', en: 'Unknown parameter "{name}"' },
+  unknown_root: { code: 10017, status: 502, id: 'Kunci indeks/tag utama data fungsi operasi tidak dikenal', en: 'Unknown root key in the backend reply' },
+  xml_failed: { code: 10018, status: 502, id: 'Konversi XML jawaban layanan gagal', en: 'The backend XML reply cannot be converted' },
   empty_result: { code: 10012, status: 404, id: 'Hasil operasi data "{agency}:{service}.{operation}" tidak ada (kosong)', en: 'The data operation "{agency}:{service}.{operation}" returned no result' },
   disabled: { code: 10002, status: 404, id: 'Fungsi operasi tidak terdaftar', en: 'Operation is disabled' },
   unavailable: { code: 10020, status: 502, id: 'Sumber data tidak dapat dihubungi', en: 'The data source is unavailable' },
@@ -43,14 +49,18 @@ export class GatewayError extends Error {
     readonly key: GatewayErrorKey,
     readonly vars: Record<string, string | number> = {},
     /** A backend's own code and message passed through unchanged (federation). */
-    readonly passthrough?: { code: number; message: string },
+    readonly passthrough?: { code: number; message?: string; status?: number },
   ) {
     super(key);
     this.code = passthrough?.code ?? gatewayErrors[key].code;
-    this.status = gatewayErrors[key].status;
+    this.status = passthrough?.status ?? gatewayErrors[key].status;
   }
 
   text(lang: Lang): string {
     return this.passthrough?.message ?? translate(catalogue, this.key, lang, this.vars);
   }
 }
+
+/** The catalogue entry for a MANTRA code (the first one listed), for errors that arrive as codes. */
+export const keyOfCode = new Map<number, GatewayErrorKey>();
+for (const [key, e] of Object.entries(gatewayErrors)) if (!keyOfCode.has(e.code)) keyOfCode.set(e.code, key as GatewayErrorKey);

@@ -8,6 +8,8 @@ import { Settings as SettingsSchema } from '../model/settings.ts';
 import type { ConnectorRef, Plan, RowShape } from '../../connectors/types.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import { compileParams } from './params.ts';
+import { createProxyInvoker, type PreparedProxy, type ProxyInvoker } from '../../connectors/http/index.ts';
+import { openProxySecrets } from '../security/proxy-secrets.ts';
 import type { ParamValues } from './types.ts';
 
 /** An operation made ready to run: everything derived from its configuration is resolved here, once. */
@@ -16,6 +18,8 @@ export interface CompiledOperation {
   version: number;
   op: Operation;
   validate: (raw: Record<string, string>) => ParamValues;
+  /** The backend allowlist it was built with: rebuilt when it changes. */
+  allowHosts: string;
   data?: {
     connector: ConnectorRef;
     plan: (values: ParamValues, page?: { limit?: number; offset?: number }) => Plan;
@@ -26,6 +30,7 @@ export interface CompiledOperation {
     write: boolean;
     shape?: RowShape;
   };
+  proxy?: ProxyInvoker;
   /** Set when the operation cannot be compiled (bad configuration): calls answer a clean error. */
   problem?: string;
 }
@@ -76,23 +81,25 @@ export class Registry {
       this.store.get('settings', 'settings'),
     ]);
     const conns = new Map(connectors.map((c) => [c.id, c]));
+    this.#settings = settings?.body ?? SettingsSchema.parse({});
     const next = new Map<string, CompiledOperation>();
     for (const stored of ops) {
       const conn = stored.body.data && conns.get(`${stored.body.agency}/${stored.body.data.connector}`);
       const prev = this.#ops.get(stored.id);
-      if (prev && prev.version === stored.version && prev.data?.connector.version === conn?.version) {
+      if (prev && prev.version === stored.version && prev.data?.connector.version === conn?.version && prev.allowHosts === this.#settings.backendAllowlist.join(',')) {
         next.set(stored.id, prev);
         continue;
       }
+      prev?.proxy?.dispose();
       next.set(stored.id, this.#compile(stored.id, stored.version, stored.body, conn && { id: conn.id, version: conn.version, body: conn.body }));
     }
+    for (const [id, gone] of this.#ops) if (!next.has(id)) gone.proxy?.dispose();
     this.#ops = next;
     this.#subs = new Map(subs.map((s) => [`${s.body.keyHash} ${s.body.agency}/${s.body.service}/${s.body.operation}`, s.body]));
-    this.#settings = settings?.body ?? SettingsSchema.parse({});
   }
 
   #compile(id: string, version: number, op: Operation, conn?: { id: string; version: number; body: Connector }): CompiledOperation {
-    const compiled: CompiledOperation = { id, version, op, validate: compileParams(op.params) };
+    const compiled: CompiledOperation = { id, version, op, allowHosts: this.#settings.backendAllowlist.join(','), validate: compileParams(op.params) };
     try {
       if (op.kind === 'data' && op.data) {
         if (!conn) throw new Error(`connector ${op.data.connector} not found`);
@@ -107,6 +114,12 @@ export class Registry {
           write: op.data.write,
           shape: op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined,
         };
+      }
+      if (op.kind === 'proxy' && op.proxy) {
+        compiled.proxy = createProxyInvoker(openProxySecrets(op.proxy, this.secrets), {
+          allowHosts: this.#settings.backendAllowlist,
+          prepared: op.prepared as PreparedProxy | undefined,
+        });
       }
     } catch (err) {
       compiled.problem = (err as Error).message;

@@ -6,6 +6,29 @@ export function parsePairs(text: string, into: Record<string, string> = {}): Rec
   return into;
 }
 
+/**
+ * PHP's urldecode(): the original decodes path-segment values a second time after parse_str, so MANTRA's
+ * `rest` backends send them encoded twice. Invalid escapes stay as they are.
+ */
+export function phpUrldecode(text: string): string {
+  if (!/[%+]/.test(text)) return text;
+  const bytes: number[] = [];
+  const utf8 = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '+') bytes.push(32);
+    else if (c === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      bytes.push(...utf8.encode(String.fromCodePoint(cp)));
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
 /** Reads caller parameters from a form or JSON body, within the size limit. */
 export async function bodyParams(req: Request, maxBytes: number): Promise<Record<string, string>> {
   if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return {};

@@ -23,6 +23,8 @@ export const Operation = z
     proxy: ProxySpec.optional(),
     composite: CompositeSpec.optional(),
     shape: Shape.optional(),
+    /** Derived when the operation is saved (a SOAP backend's WSDL description); never caller input. */
+    prepared: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .refine((o) => o[o.kind] !== undefined, { message: 'the spec of the operation kind is required', path: ['kind'] })

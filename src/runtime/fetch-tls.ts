@@ -12,7 +12,9 @@ export interface TlsFetchOptions {
 }
 
 declare const Bun: unknown;
-declare const Deno: any;
+declare const Deno: {
+  createHttpClient(options: { caCerts: string[]; cert?: string; key?: string }): { close(): void };
+};
 
 /**
  * Build once per backend configuration, spread `init` into every fetch() to that backend.

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { isBcryptHash, verifyBcrypt } from './bcrypt.ts';
 
 /** OWASP's scrypt parameters: N=2^17, r=8, p=1 (128 MiB, memory-hard). */
 const N = 2 ** 17, R = 8, P = 1, LEN = 32;
@@ -16,13 +17,21 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/** Verifies scrypt hashes, and bcrypt ones imported from the original MANTRA (upgraded after login: needsRehash). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isBcryptHash(stored)) return verifyBcrypt(password, stored);
   const parts = stored.split('$');
   if (parts[0] !== 'scrypt' || parts.length !== 6) return false;
   const [n, r, p] = parts.slice(1, 4).map(Number);
   const expected = Buffer.from(parts[5], 'base64');
   const actual = await derive(password, Buffer.from(parts[4], 'base64'), n, r, p);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** True when a hash is not scrypt with today's parameters (e.g. an imported bcrypt hash): rehash after login. */
+export function needsRehash(hash: string): boolean {
+  const parts = hash.split('$');
+  return parts.length !== 6 || parts[0] !== 'scrypt' || parts[1] !== String(N) || parts[2] !== String(R) || parts[3] !== String(P);
 }
 
 /** A readable one-time password: 4 groups of 4 characters without look-alikes. */

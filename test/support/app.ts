@@ -7,6 +7,9 @@ import { Secrets } from '../../src/security/index.ts';
 import { createPool } from '../../connectors/pool.ts';
 import { createApp } from '../../src/app.ts';
 import { type Kind, kinds } from '../../src/model/index.ts';
+import { setLogLevel } from '../../src/observability/log.ts';
+
+setLogLevel('error');
 
 export async function testApp(opts: { workers?: number } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-test-'));

@@ -27,14 +27,14 @@ export function byKeyTargets(scenario: string, m: Mantra, op: string): MantraTar
     { scenario, op, variant: 'Mantra compat json', load: { url: compatUrl(m, 'json', op, args), headers: compatHeaders(m) }, expect: compatJson(op) },
     { scenario, op, variant: 'Mantra compat xml', load: { url: compatUrl(m, 'xml', op, args), headers: compatHeaders(m) },
       expect: expectations.contains('<status>1</status>', `<nik>${SAMPLE_NIK}</nik>`) },
-    { scenario, op, variant: 'Mantra compat api', load: { url: compatUrl(m, 'api', op, args), headers: compatHeaders(m) },
+    { scenario, op, variant: 'Mantra compat api (serialize)', load: { url: compatUrl(m, 'api', op, args), headers: compatHeaders(m) },
       expect: expectations.contains(`s:16:"${SAMPLE_NIK}"`) },
     { scenario, op, variant: 'Mantra v1 json', load: { url: v1Url(m, op, '?nik={nik}'), headers: v1Headers(m) }, expect: v1Json() },
   ];
 }
 
 const variantsOf = (scenario: string) =>
-  ['Mantra compat json', 'Mantra compat xml', 'Mantra compat api', 'Mantra v1 json'].map((variant) => ({ scenario, variant }));
+  ['Mantra compat json', 'Mantra compat xml', 'Mantra compat api (serialize)', 'Mantra v1 json'].map((variant) => ({ scenario, variant }));
 
 function dataScenario(db: 'pg' | 'mysql'): Scenario {
   const name = `data-${db}`;

@@ -2,7 +2,7 @@ import { getFormat } from '../../formats/index.ts';
 import type { Format } from '../../formats/types.ts';
 import type { GatewayError } from '../errors.ts';
 import type { CallContext } from '../types.ts';
-import { streamBody } from '../body.ts';
+import { sourceHeader, streamBody } from '../body.ts';
 
 /** The original always answers HTTP 200 and text/plain, with status 1/0 inside the envelope. */
 const headers = { 'content-type': 'text/plain;charset=UTF-8' };
@@ -22,5 +22,8 @@ export function renderCompat(ctx: CallContext): Response {
   const result = ctx.result;
   if (result.kind === 'stream') return new Response(streamBody(result), { status: 200, headers });
   const data = result.rows ? { [ctx.req.operation]: result.rows } : result.data;
-  return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), { status: 200, headers });
+  return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), {
+    status: 200,
+    headers: sourceHeader(result.meta?.source, headers),
+  });
 }

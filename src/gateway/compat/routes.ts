@@ -4,7 +4,7 @@ import { getFormat } from '../../formats/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { Call } from '../pipeline.ts';
 import type { Registry } from '../registry.ts';
-import { bodyParams, parsePairs } from '../request-params.ts';
+import { bodyParams, parsePairs, phpUrldecode } from '../request-params.ts';
 import { renderCompat, renderCompatError } from './render.ts';
 import type { Env } from '../../app-env.ts';
 
@@ -30,12 +30,16 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       if (err instanceof GatewayError) return renderCompatError(getFormat(format)!, err);
       throw err;
     }
-    if (c.req.param('args')) parsePairs(url.pathname.slice(url.pathname.lastIndexOf('/') + 1), params); // the path segment wins
+    if (c.req.param('args')) {
+      // The path segment wins; its values are decoded twice, as the original did.
+      const segment = parsePairs(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+      for (const [k, v] of Object.entries(segment)) params[k] = phpUrldecode(v);
+    }
     const ctx = await call({
       interface: 'compat',
-      agency: c.req.param('agency'),
-      service: c.req.param('service'),
-      operation: c.req.param('operation'),
+      agency: c.req.param('agency')!,
+      service: c.req.param('service')!,
+      operation: c.req.param('operation')!,
       params,
       key: req.headers.get('accesskey') ?? undefined,
       format,

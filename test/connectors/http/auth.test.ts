@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ test('mantra: AccessKey and User-Agent: MANTRA (also on the http style)', async 
     await createProxyInvoker({ style: 'http', endpoint: b.url, auth: { type: 'mantra', accessKey: 'etctm892js' } }).invoke({});
     assert.equal(b.received[0].headers['accesskey'], 'etctm892js');
     assert.equal(b.received[0].headers['user-agent'], 'MANTRA');
+    await createProxyInvoker({ style: 'get', endpoint: b.url, auth: { type: 'mantra', accessKey: '' } }).invoke({});
+    assert.equal(b.received[1].headers['accesskey'], undefined, 'no empty AccessKey header, as the original');
   });
 });
 
@@ -39,7 +42,7 @@ test('credentials with a line break are a configuration problem, never sent', ()
 /** A token endpoint and an API that accepts only the current token. */
 function oauthBackend() {
   const state = { issued: 0, current: '', tokenRequests: [] as { authorization?: string; body: string }[], expiresIn: 100 };
-  const handler = (req: Request, rec: { target: string; headers: Record<string, string>; body: string }) => {
+  const handler = (_req: Request, rec: { target: string; headers: Record<string, string>; body: string }) => {
     if (rec.target === '/token') {
       state.tokenRequests.push({ authorization: rec.headers['authorization'], body: rec.body });
       state.current = `tok-${++state.issued}`;
@@ -106,8 +109,16 @@ test('OAuth2: a failing token endpoint is unavailable, with no secret in the mes
   });
 });
 
-/** A private CA and a server certificate for 127.0.0.1, made with openssl for this run only. */
-function makeCerts(): { ca: string; cert: string; key: string } | string {
+interface Certs {
+  ca: string;
+  cert: string;
+  key: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A private CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl for this run only. */
+function makeCerts(): Certs | string {
   let dir = '';
   try {
     dir = mkdtempSync(join(tmpdir(), 'mantra-tls-'));
@@ -118,8 +129,11 @@ function makeCerts(): { ca: string; cert: string; key: string } | string {
     run('req', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1');
     writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
     run('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.pem', '-days', '1', '-extfile', 'ext.cnf');
+    run('req', ...ec, '-keyout', 'cli.key', '-out', 'cli.csr', '-subj', '/CN=mantra-gsb');
+    writeFileSync(join(dir, 'cext.cnf'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+    run('x509', '-req', '-in', 'cli.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'cli.pem', '-days', '1', '-extfile', 'cext.cnf');
     const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-    return { ca: read('ca.pem'), cert: read('srv.pem'), key: read('srv.key') };
+    return { ca: read('ca.pem'), cert: read('srv.pem'), key: read('srv.key'), clientCert: read('cli.pem'), clientKey: read('cli.key') };
   } catch {
     if (inCI) throw new Error('openssl is required under CI for the TLS test');
     const reason = 'SKIPPED: openssl not available to make test certificates';
@@ -133,7 +147,7 @@ function makeCerts(): { ca: string; cert: string; key: string } | string {
 const certs = makeCerts();
 
 test('TLS: a backend certificate from a private CA is trusted only with that CA configured', { skip: typeof certs === 'string' ? certs : undefined }, async () => {
-  const { ca, cert, key } = certs as { ca: string; cert: string; key: string };
+  const { ca, cert, key } = certs as Certs;
   const server = await runtime.serve({ port: 0, hostname: '127.0.0.1', tls: { cert, key }, fetch: () => json({ aman: true }) });
   const url = `https://127.0.0.1:${server.port}/`;
   const withCa = createProxyInvoker({ style: 'get', endpoint: url, tls: { ca } });
@@ -147,5 +161,28 @@ test('TLS: a backend certificate from a private CA is trusted only with that CA 
     withCa.dispose();
     without.dispose();
     await server.stop();
+  }
+});
+
+test('mutual TLS: the client certificate is presented to a backend that requires one', { skip: typeof certs === 'string' ? certs : undefined }, async () => {
+  const { ca, cert, key, clientCert, clientKey } = certs as Certs;
+  // node:https can demand a client certificate (runtime.serve cannot); it runs under Bun and Deno alike.
+  const server = https.createServer({ key, cert, ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    const socket = req.socket as unknown as { authorized: boolean };
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ authorized: socket.authorized }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `https://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  const mutual = createProxyInvoker({ style: 'get', endpoint: url, tls: { ca, cert: clientCert, key: clientKey } });
+  const anonymous = createProxyInvoker({ style: 'get', endpoint: url, tls: { ca } });
+  try {
+    assert.deepEqual((await mutual.invoke({})).data, { authorized: true });
+    const e = await anonymous.invoke({}).then(() => undefined, (err) => err);
+    assert.deepEqual([e.kind, e.message], ['unavailable', 'TLS handshake with the backend failed']);
+  } finally {
+    mutual.dispose();
+    anonymous.dispose();
+    await new Promise((resolve) => server.close(resolve));
   }
 });

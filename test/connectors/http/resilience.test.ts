@@ -13,7 +13,7 @@ test('a backend that never answers: timeout within the limit (504), the call is 
     const e = await fail(inv.invoke({}));
     const took = Date.now() - started;
     assert.deepEqual([e.kind, e.code, e.httpStatus], ['timeout', 10021, 504]);
-    assert.ok(took >= 140 && took < 600, `took ${took} ms`);
+    assert.ok(took >= 140 && took < 1000, `took ${took} ms`);
     assert.doesNotMatch(e.message, /127\.0\.0\.1/);
   });
 });

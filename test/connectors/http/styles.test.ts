@@ -1,7 +1,7 @@
 /** The request each style sends, as the backend received it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProxyInvoker } from '../../../connectors/http/index.ts';
+import { createProxyInvoker, prepareProxy } from '../../../connectors/http/index.ts';
 import { json, withBackend } from './backend.ts';
 import { php, phpSkip } from './php.ts';
 
@@ -125,6 +125,14 @@ test('http: without mappings, GET sends caller parameters as the query, POST as 
   });
 });
 
+test('http: a placeholder without a value is 10005 and nothing is sent', async () => {
+  await withBackend(ok, async (b) => {
+    const inv = createProxyInvoker({ style: 'http', endpoint: `${b.url}/orang/{nik}` });
+    await assert.rejects(inv.invoke({}), { code: 10005, kind: 'invalid', message: 'Seluruh parameter fungsi operasi wajib diisi' });
+    assert.equal(b.received.length, 0);
+  });
+});
+
 test('http: a header value with a line break is refused (10005) and nothing is sent', async () => {
   await withBackend(ok, async (b) => {
     const inv = createProxyInvoker({ style: 'http', endpoint: b.url, mappings: [{ name: 'X-A', in: 'header', param: 'a' }] });
@@ -141,6 +149,12 @@ test('no URL answers 10003 and no method 10004 on every call, like the original'
   await assert.rejects(noMethod.invoke({}), { code: 10004, message: 'Nama fungsi operasi tidak terdefinisi' });
   const soapNoOp = createProxyInvoker({ style: 'soap', endpoint: 'http://127.0.0.1:9/soap' });
   await assert.rejects(soapNoOp.invoke({}), { code: 10004 });
+});
+
+test('prepareProxy: nothing to look up for REST styles, but a bad configuration is refused at save time', async () => {
+  assert.deepEqual(await prepareProxy({ style: 'rest', endpoint: 'http://127.0.0.1:9/api', method: 'm' }), { kind: 'http', version: 1 });
+  await assert.rejects(prepareProxy({ style: 'rest', endpoint: '', method: 'm' }), { code: 10003, kind: 'config' });
+  await assert.rejects(prepareProxy({ style: 'get', endpoint: 'http://user:pw@127.0.0.1:9/' }), { code: 10003 });
 });
 
 test('response headers pass only by rule; hop-by-hop and cookies never', async () => {

@@ -1,0 +1,24 @@
+import { isProxyError } from '../../../connectors/http/index.ts';
+import { log } from '../../observability/log.ts';
+import { GatewayError, keyOfCode } from '../errors.ts';
+import type { CallContext } from '../types.ts';
+
+/** Proxy operations call their backend through the invoker built once per configuration. */
+export async function invokeProxy(ctx: CallContext): Promise<void> {
+  const proxy = ctx.op!.proxy!;
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.values!)) if (value !== null) params[name] = String(value);
+  try {
+    const result = await proxy.invoke(params, { signal: ctx.req.signal });
+    ctx.result = { kind: 'value', data: result.data, meta: { source: result.source, ...(result.age !== undefined ? { age: result.age } : {}) } };
+  } catch (err) {
+    if (!isProxyError(err)) throw err;
+    log('warn', 'backend error', { requestId: ctx.req.requestId, operation: ctx.op!.id, code: err.code, kind: err.kind });
+    // The backend's own error (a MANTRA envelope with status 0, a SOAP fault) reaches the caller unchanged.
+    throw new GatewayError(keyOfCode.get(err.code) ?? 'unavailable', {}, {
+      code: err.code,
+      message: err.passthrough ? err.message : undefined,
+      status: err.httpStatus === 499 ? 504 : err.httpStatus,
+    });
+  }
+}
