@@ -1,11 +1,12 @@
 import type { Connector } from '../src/model/connector.ts';
 import type { Plan, Row, SqlPlan } from './types.ts';
+import type { Signal } from './cancel.ts';
 import { ConnectorError, messages } from './errors.ts';
 
 /** How a read runs. The driver delivers at most `maxRows` rows, then stops reading (cleanly, not an error). */
 export interface QueryOptions {
   /** Aborted when the consumer goes away or the job gives up; the driver cancels the statement. */
-  signal: AbortSignal;
+  signal: Signal;
   /** Bounds each wait on the database; time spent in `onBatch` (a slow consumer) does not count. */
   timeoutMs: number;
   batchSize: number;
@@ -15,7 +16,7 @@ export interface QueryOptions {
 }
 
 export interface ExecuteOptions {
-  signal: AbortSignal;
+  signal: Signal;
   timeoutMs: number;
 }
 
@@ -63,11 +64,11 @@ export class Watch {
   /** What cancels the statement now; drivers may swap it as the call moves on (connect, run, hand on). */
   onFire: (() => void) | undefined;
   #timeoutMs: number;
-  #signal: AbortSignal;
+  #signal: Signal;
   #onAbort = () => this.#fire('cancelled');
   fired: 'timeout' | 'cancelled' | undefined;
 
-  constructor(opts: { timeoutMs: number; signal: AbortSignal }, onFire?: () => void) {
+  constructor(opts: { timeoutMs: number; signal: Signal }, onFire?: () => void) {
     this.onFire = onFire;
     this.#timeoutMs = opts.timeoutMs;
     this.#signal = opts.signal;

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { createWorker } from '../src/runtime/index.ts';
+import { Cancel } from './cancel.ts';
 import type { ColumnInfo, TableInfo } from './driver.ts';
 import { ConnectorError, type JobError } from './errors.ts';
 import { Credit } from './job/credit.ts';
@@ -54,14 +55,14 @@ export function createPool(opts: PoolOptions = {}): ConnectorPool {
 /** Jobs on this thread: the measurement baseline, and the same code path as a worker's. */
 function inlinePool(batchSize: number, window: number): ConnectorPool {
   const host = new DriverHost(1);
-  const running = new Set<AbortController>();
+  const running = new Set<Cancel>();
   let closed = false;
   const call = (c: ConnectorRef, admin: AdminCall) =>
     closed ? Promise.reject(fromJobError(stopped('the connector pool is closed'))) : host.call(c, admin);
   return {
     size: 0,
     run(job, signal) {
-      const ctrl = new AbortController();
+      const ctrl = new Cancel();
       const credit = new Credit(window);
       const stream = new JobStream((n) => credit.ack(n), () => {
         credit.close();
@@ -79,7 +80,7 @@ function inlinePool(batchSize: number, window: number): ConnectorPool {
         credit: () => credit.wait(),
       };
       running.add(ctrl);
-      runJob(job, host, sink, ctrl.signal, batchSize).finally(() => running.delete(ctrl));
+      runJob(job, host, sink, ctrl, batchSize).finally(() => running.delete(ctrl));
       return stream;
     },
     test: (c) => call(c, { op: 'test' }) as Promise<void>,

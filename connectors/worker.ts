@@ -2,6 +2,7 @@
  * A connector worker thread: runs jobs for the pool (connectors/pool.ts) with one driver pool per connector.
  * Only plain data and transferred byte buffers cross to the main thread.
  */
+import { Cancel } from './cancel.ts';
 import { asConnectorError } from './errors.ts';
 import { Credit } from './job/credit.ts';
 import { DriverHost } from './job/host.ts';
@@ -20,7 +21,7 @@ const outbox = new Outbox<FromWorker>((msgs, transfer) => port.postMessage(msgs,
 let host = new DriverHost(1);
 let batchSize = DEFAULT_BATCH;
 let window = DEFAULT_WINDOW;
-const jobs = new Map<number, { ctrl: AbortController; credit: Credit }>();
+const jobs = new Map<number, { ctrl: Cancel; credit: Credit }>();
 
 function send(id: number, events: JobEvent[]) {
   let transfer: ArrayBuffer[] | undefined;
@@ -40,7 +41,7 @@ function receive(msg: ToWorker) {
       window = msg.window;
       return;
     case 'run': {
-      const ctrl = new AbortController();
+      const ctrl = new Cancel();
       const credit = new Credit(window);
       const sink: JobSink = {
         send(events) {
@@ -50,7 +51,7 @@ function receive(msg: ToWorker) {
         credit: () => credit.wait(),
       };
       jobs.set(msg.id, { ctrl, credit });
-      runJob(msg.job, host, sink, ctrl.signal, batchSize).finally(() => jobs.delete(msg.id));
+      runJob(msg.job, host, sink, ctrl, batchSize).finally(() => jobs.delete(msg.id));
       return;
     }
     case 'ack':

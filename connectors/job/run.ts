@@ -1,3 +1,4 @@
+import type { Signal } from '../cancel.ts';
 import { asConnectorError, ConnectorError, messages } from '../errors.ts';
 import type { Row } from '../types.ts';
 import type { DriverHost } from './host.ts';
@@ -9,7 +10,7 @@ import type { WireJob } from './types.ts';
  * Runs one job to its end, on a worker or inline: exactly one terminal event (`end` or `error`) is sent last.
  * Aborting `signal` cancels the statement.
  */
-export async function runJob(job: WireJob, host: DriverHost, sink: JobSink, signal: AbortSignal, batchSize: number) {
+export async function runJob(job: WireJob, host: DriverHost, sink: JobSink, signal: Signal, batchSize: number) {
   try {
     const pool = await host.pool(job.connector);
     const plan = job.plan;

@@ -172,7 +172,13 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   async function query(plan: Plan, opts: QueryOptions): Promise<number> {
     if (plan.type !== 'sql') throw new ConnectorError('config', 'a MySQL connector runs SQL plans only');
     let delivered = 0;
-    const counting = { ...opts, onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)) };
+    const counting: QueryOptions = {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      batchSize: opts.batchSize,
+      maxRows: opts.maxRows,
+      onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)),
+    };
     try {
       return await read(plan, counting);
     } catch (err) {

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
 import { ConnectorError } from '../errors.ts';
 import { checkIdentifier, dialects } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
@@ -125,7 +125,13 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     if (plan.type !== 'sql') throw new ConnectorError('config', 'a PostgreSQL connector runs SQL plans only');
     const read = opts.maxRows <= PLAIN_MAX_ROWS ? plain : cursor;
     let delivered = 0;
-    const counting = { ...opts, onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)) };
+    const counting: QueryOptions = {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      batchSize: opts.batchSize,
+      maxRows: opts.maxRows,
+      onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)),
+    };
     try {
       return await read(plan, counting);
     } catch (err) {
@@ -141,7 +147,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     }
   }
 
-  async function execute(plan: SqlPlan, opts: { signal: AbortSignal; timeoutMs: number }): Promise<number> {
+  async function execute(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {
     const q = run(plan);
     const watch = new Watch(opts, () => q.cancel());
     try {

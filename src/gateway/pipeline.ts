@@ -12,6 +12,7 @@ import { authorize } from './stages/authorize.ts';
 import { limit } from './stages/limit.ts';
 import { params } from './stages/params.ts';
 import { invoke } from './stages/invoke.ts';
+import { shape } from './stages/shape.ts';
 
 export interface GatewayDeps {
   registry: Registry;
@@ -31,6 +32,7 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
     limit(),
     params(),
     invoke(deps.pool),
+    shape(),
   ]);
   return async function call(req) {
     const ctx: CallContext = { req, startedAt: performance.now() };

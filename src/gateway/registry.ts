@@ -7,6 +7,7 @@ import type { Settings } from '../model/settings.ts';
 import { Settings as SettingsSchema } from '../model/settings.ts';
 import type { ConnectorRef, Plan, RowShape } from '../../connectors/types.ts';
 import { compileData } from '../../connectors/sql/index.ts';
+import jsonata from 'jsonata';
 import { compileParams } from './params.ts';
 import { createProxyInvoker, type PreparedProxy, type ProxyInvoker } from '../../connectors/http/index.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
@@ -31,6 +32,8 @@ export interface CompiledOperation {
     shape?: RowShape;
   };
   proxy?: ProxyInvoker;
+  /** The operation's JSONata expression, compiled once; results it needs are read whole. */
+  jsonata?: jsonata.Expression;
   /** Set when the operation cannot be compiled (bad configuration): calls answer a clean error. */
   problem?: string;
 }
@@ -115,6 +118,7 @@ export class Registry {
           shape: op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined,
         };
       }
+      if (op.shape?.jsonata) compiled.jsonata = jsonata(op.shape.jsonata, { timeout: 1000, stack: 200 } as jsonata.JsonataOptions);
       if (op.kind === 'proxy' && op.proxy) {
         compiled.proxy = createProxyInvoker(openProxySecrets(op.proxy, this.secrets), {
           allowHosts: this.#settings.backendAllowlist,

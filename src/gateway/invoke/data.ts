@@ -37,7 +37,8 @@ export function invokeData(pool: Pool) {
       : data.shape;
     const pageLimit = limit ?? data.limit;
     const meta = req.envelope === 'v1' ? { limit: pageLimit, offset: offset ?? 0 } : undefined;
-    const rowsMode = plan.type === 'sql' && plan.write;
+    // Writes answer affected rows; a JSONata expression needs the rows whole.
+    const rowsMode = (plan.type === 'sql' && plan.write) || compiled.jsonata !== undefined;
     const events = pool.run(
       {
         connector: data.connector,
@@ -61,6 +62,7 @@ export function invokeData(pool: Pool) {
       req.signal,
     )[Symbol.asyncIterator]();
 
+    if (rowsMode) return collectRows(ctx, events, data.rowCap);
     const buffered: JobEvent[] = [];
     let bytes = 0;
     let end: Extract<JobEvent, { type: 'end' }> | undefined;
@@ -77,10 +79,7 @@ export function invokeData(pool: Pool) {
       buffered.push(ev);
     }
 
-    if (end && end.affectedRows !== undefined) {
-      ctx.rows = end.affectedRows;
-      ctx.result = { kind: 'value', data: undefined, rows: [{ affected_rows: end.affectedRows }] as Row[] };
-    } else if (end && end.rowCount === 0) {
+    if (end && end.rowCount === 0) {
       if (req.envelope === 'mantra') {
         throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
       }
@@ -91,4 +90,30 @@ export function invokeData(pool: Pool) {
       ctx.result = { kind: 'stream', buffered, complete: end !== undefined, rest: events };
     }
   };
+}
+
+/** Reads a result whole (bounded by the row cap): writes' affected rows, or rows for a JSONata expression. */
+async function collectRows(ctx: CallContext, events: AsyncIterator<JobEvent>, rowCap: number): Promise<void> {
+  const rows: Row[] = [];
+  for (;;) {
+    const step = await events.next();
+    if (step.done) break;
+    const ev = step.value;
+    if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
+    if (ev.type === 'rows') rows.push(...ev.rows.slice(0, rowCap - rows.length));
+    if (ev.type === 'end') {
+      if (ev.affectedRows !== undefined) {
+        ctx.rows = ev.affectedRows;
+        ctx.result = { kind: 'value', data: undefined, rows: [{ affected_rows: ev.affectedRows }] };
+        return;
+      }
+      break;
+    }
+  }
+  const { req } = ctx;
+  if (rows.length === 0 && req.envelope === 'mantra') {
+    throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
+  }
+  ctx.rows = rows.length;
+  ctx.result = { kind: 'value', data: undefined, rows };
 }
