@@ -7,6 +7,7 @@ import { Consumer } from '../model/consumer.ts';
 import { Operation } from '../model/operation.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
 import { isProxyError, prepareProxy } from '../../connectors/http/index.ts';
+import { compileData } from '../../connectors/sql/index.ts';
 import { Service } from '../model/service.ts';
 import { operationSlug, slug } from '../model/slug.ts';
 import { Subscription } from '../model/subscription.ts';
@@ -123,6 +124,17 @@ const operation: Resource<'operation'> = {
     return { entity: { ...entity, prepared: entity.proxy ? await prepareBackend(ctx, entity.proxy) : undefined } };
   },
   toView: ({ prepared: _, ...entity }) => redactSecrets('operation', entity),
+  check: async (op, { ctx }) => {
+    // A data operation's statement is compiled at save: bad SQL forms and unmarked writes are refused here.
+    if (!op.data) return;
+    const conn = await ctx.store.get('connector', `${op.agency}/${op.data.connector}`);
+    if (!conn) return; // the reference check reports it
+    try {
+      compileData(op.data, conn.body.kind);
+    } catch (err) {
+      throw invalid([{ path: 'data', message: (err as Error).message }]);
+    }
+  },
 };
 
 const consumer: Resource<'consumer'> = {
