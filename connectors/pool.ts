@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { createWorker } from '../src/runtime/index.ts';
+import { createWorker, runtime } from '../src/runtime/index.ts';
 import { Cancel } from './cancel.ts';
 import type { ColumnInfo, TableInfo } from './driver.ts';
 import { ConnectorError, type JobError } from './errors.ts';
@@ -99,6 +99,14 @@ interface Call {
   reject(err: unknown): void;
 }
 
+/**
+ * The worker's module. Inside a `bun build --compile` binary import.meta.url names the binary at the bundle root,
+ * and each extra entrypoint sits under that root by its path in the project (connectors/worker.ts).
+ */
+function workerUrl(): URL {
+  return runtime.compiled ? new URL('./connectors/worker.ts', import.meta.url) : new URL('./worker.ts', import.meta.url);
+}
+
 /** One worker thread and what it is doing. */
 class Thread {
   worker: Worker;
@@ -113,7 +121,7 @@ class Thread {
   #outbox: Outbox<ToWorker>;
 
   constructor(init: ToWorker, private onDeath: (t: Thread) => void) {
-    this.worker = createWorker(new URL('./worker.ts', import.meta.url), 'mantra-connectors');
+    this.worker = createWorker(workerUrl(), 'mantra-connectors');
     this.#outbox = new Outbox((msgs) => this.dead || this.worker.postMessage(msgs));
     this.worker.onmessage = (e: MessageEvent<FromWorker[]>) => {
       for (const msg of e.data) this.#receive(msg);

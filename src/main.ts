@@ -8,6 +8,7 @@ import { loadMasterKey, Secrets } from './security/index.ts';
 import { ensureFirstAdmin, resetPassword } from './admin-api/first-admin.ts';
 import { exportConfig, importConfig } from './admin-api/config-document.ts';
 import { seedDemo } from './demo/seed.ts';
+import { importMantraCommand } from './import-mantra/index.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 const help = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
@@ -20,6 +21,8 @@ Commands:
   init                  create the first administrator (prints a one-time password)
   config export         print the whole configuration as one JSON document
   config import FILE    apply a configuration document (FILE or - for stdin), all or nothing
+  import-mantra --from mysql://USER:PASS@HOST:PORT/DBNAME [--dry-run] [--rewrite-host OLD=NEW ...]
+                        import an original MANTRA installation (re-runnable; exit 2 = some items skipped)
 
 Options:
   --data DIR            data directory (default ./data, or MANTRA_DATA_DIR)
@@ -53,6 +56,9 @@ const { values, positionals } = parseArgs({
     'tls-key': { type: 'string' },
     workers: { type: 'string' },
     'reset-password': { type: 'string' },
+    from: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'rewrite-host': { type: 'string', multiple: true },
     version: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -168,6 +174,8 @@ async function main() {
       }
       return fail('use "config export" or "config import FILE"');
     }
+    case 'import-mantra':
+      return importMantraCommand({ from: values.from, dryRun: values['dry-run'], rewriteHost: values['rewrite-host'], dataDir: dataDir() });
     default:
       fail(`unknown command "${command}"; see mantra --help`);
   }

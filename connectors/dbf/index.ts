@@ -5,7 +5,7 @@ import type { Connector } from '../../src/model/connector.ts';
 import { type ColumnInfo, type Driver, type DriverPool, type QueryOptions, Watch } from '../driver.ts';
 import { ConnectorError, messages, rawText } from '../errors.ts';
 import { checkIdentifier } from '../sql/dialect.ts';
-import type { Plan, Row, Value } from '../types.ts';
+import type { Plan, Row } from '../types.ts';
 import { predicate, sorter } from './filter.ts';
 import { codePage, converter, type Field } from './values.ts';
 

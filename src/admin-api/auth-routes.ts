@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { Role, type User } from '../model/user.ts';
-import { hashPassword, verifyPassword } from '../security/password.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../security/password.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
 import { AdminError, invalid } from './errors.ts';
 import { body, errors, input, json, register } from './openapi.ts';
@@ -73,6 +73,11 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
     const user = stored.body;
     // Said only to whoever knows the password: it reveals nothing to a guesser.
     if (!user.active) throw new AdminError(403, 'account_inactive');
+    // An imported MANTRA (bcrypt) hash becomes Mantra's own now that the password is known; a concurrent change wins.
+    if (needsRehash(user.passwordHash)) {
+      const passwordHash = await gate.run(() => hashPassword(password));
+      await store.put('user', { ...user, passwordHash }, stored.version).catch(() => {});
+    }
     const session = await openSession(store, user.username);
     setSessionCookie(c, session.token);
     return c.json({ ...session, mustChangePassword: user.mustChangePassword, user: sessionUser(user) }, 200);

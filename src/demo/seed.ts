@@ -5,8 +5,9 @@ import type { Store } from '../store/index.ts';
 import { type Kind, kinds } from '../model/index.ts';
 import type { Secrets } from '../security/index.ts';
 import { generateAccessKey } from '../security/index.ts';
+// Bundled as text so that the single binary carries the demo data too.
+import tsv from '../../scripts/demo/penduduk.tsv' with { type: 'text' };
 
-const TSV = new URL('../../scripts/demo/penduduk.tsv', import.meta.url);
 
 /** Builds the demo's SQLite database from the bundled penduduk records (the data behind compat/). */
 export function buildDemoDatabase(file: string) {
@@ -17,7 +18,7 @@ export function buildDemoDatabase(file: string) {
   db.exec(`create table penduduk (nik varchar(16) primary key, nama text, tgl_lahir date, jenis_kelamin char(1),
     alamat text, kode_wilayah int)`);
   const insert = db.prepare('insert into penduduk values (?, ?, ?, ?, ?, ?)');
-  const lines = fs.readFileSync(TSV, 'utf8').trim().split('\n').slice(1);
+  const lines = tsv.trim().split('\n').slice(1);
   db.exec('begin');
   for (const line of lines) {
     const [nik, nama, tgl, jk, alamat, kode] = line.split('\t');

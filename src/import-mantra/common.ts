@@ -7,6 +7,8 @@ export interface Draft {
   id: string;
   /** Where it came from in MANTRA, e.g. `methods#12`. */
   from: string;
+  /** MANTRA's own name, shown when the item gets no Mantra name. */
+  name?: string;
   /** The fields the import owns, before schema defaults; secrets in plain text (sealed by the plan). */
   body?: Record<string, unknown>;
   /** Keys (kind:id) of the items that must be imported first. */

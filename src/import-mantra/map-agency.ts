@@ -10,6 +10,7 @@ const email = z.string().email();
  */
 export function mapInstance(row: InstanceRow): { draft: Draft; slug?: string } {
   const d = draft('agency', '', `instances#${row.id}`);
+  d.name = row.instance;
   const slug = slugFor(row.instance, 'instance', d);
   if (!slug) return { draft: d };
   d.id = slug;

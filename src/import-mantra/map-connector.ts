@@ -15,6 +15,8 @@ export interface Database {
   user: string;
   password: string;
   origin: string;
+  /** --rewrite-host changed its host or port. */
+  moved: boolean;
 }
 
 export function databaseOf(agency: string, src: DatabaseSource, rewrite: Rewrite): Database {
@@ -27,7 +29,10 @@ export function databaseOf(agency: string, src: DatabaseSource, rewrite: Rewrite
   port ??= defaultPort[src.kind];
   const origin = `${src.kind}://${src.user}@${host}${port ? `:${port}` : ''}/${database}`;
   const moved = rewrite.apply(host, port);
-  return { agency, kind: src.kind, host: moved.host, port: moved.port, database, user: src.user, password: src.password, origin };
+  return {
+    agency, kind: src.kind, host: moved.host, port: moved.port, database, user: src.user, password: src.password, origin,
+    moved: moved.host !== host || moved.port !== port,
+  };
 }
 
 /** One connector per distinct database (kind, host, port, name, user) of an agency; the password is sealed by the plan. */
@@ -44,10 +49,12 @@ export function mapConnector(db: Database, slug: string, from: string): Draft {
     password: db.password || undefined,
   });
   d.origin = db.origin;
+  // Written only for methods that are imported themselves (a duplicate method alone does not make one).
+  d.onlyIfNeeded = true;
   d.needs.push(itemKey('agency', db.agency));
   if (!db.host) d.problems.push('the database has no hostname');
   if (!db.database) d.problems.push('the database has no name (dbname)');
-  if (/^(localhost|127\.0\.0\.1|::1)$/i.test(db.host)) {
+  if (!db.moved && /^(localhost|127\.0\.0\.1|::1)$/i.test(db.host)) {
     d.warnings.push(`host ${db.host} is the machine Mantra runs on; if the database stayed with the old MANTRA server, use --rewrite-host ${db.host}=HOST`);
   }
   return d;

@@ -4,6 +4,7 @@ import type { ServiceRow } from './read.ts';
 /** A service ("direktori operasi") of an instance. MANTRA's servicetype (provider|publisher) has no Mantra field. */
 export function mapService(row: ServiceRow, agency: string | undefined): { draft: Draft; slug?: string } {
   const d = draft('service', '', `services#${row.id}`);
+  d.name = row.servicename;
   const slug = slugFor(row.servicename, 'service', d);
   if (agency === undefined) d.problems.push(`its instance #${row.instanceid} was not imported`);
   if (!slug || agency === undefined) return { draft: d };

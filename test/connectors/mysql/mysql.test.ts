@@ -95,13 +95,19 @@ describe('mysql connector (MariaDB)', { skip }, () => {
         assert.deepEqual(left, [{ k: 3, v: 'y' }, { k: 4, v: 'z' }]);
       });
 
-      test('a slow statement times out and is really killed on the server', async () => {
-        const marker = unique('slow');
-        const started = Date.now();
-        const r = await run(pool, job(connector, sql(`SELECT SLEEP(5) AS s, '${marker}' AS m`)({}), { timeoutMs: 300 }));
-        assert.equal(r.error?.kind, 'timeout');
-        assert.ok(Date.now() - started < 3000);
-        assert.ok(await eventually(async () => (await running(marker)) === 0), 'the statement still runs on the server');
+      test('a slow statement times out and is really killed on the server (read and write)', async () => {
+        const cases = [
+          { text: (m: string) => `SELECT SLEEP(5) AS s, '${m}' AS m` },
+          { text: (m: string) => `UPDATE ${t} SET catatan = '${m}' WHERE kode = 1 AND SLEEP(5) = 0`, write: true },
+        ];
+        for (const c of cases) {
+          const marker = unique('slow');
+          const started = Date.now();
+          const r = await run(pool, job(connector, sql(c.text(marker), c.write)({}), { timeoutMs: 300 }));
+          assert.equal(r.error?.kind, 'timeout');
+          assert.ok(Date.now() - started < 3000);
+          assert.ok(await eventually(async () => (await running(marker)) === 0), 'the statement still runs on the server');
+        }
         assert.equal((await run(pool, job(connector, byNik({ nik: '0000000000000003' })))).rows.length, 1);
       });
 
@@ -145,6 +151,17 @@ describe('mysql connector (MariaDB)', { skip }, () => {
         const r = await run(pool, job(ref(`${prefix}/pw-${size}`, 1, { kind: 'mysql', ...cfg, user: 'nobody_here', password: 'x' }), byNik({ nik: '1' })));
         assert.equal(r.error?.kind, 'unavailable');
         assert.ok(!r.error!.message.includes('nobody_here'));
+      });
+
+      test('connections the server dropped (as in a restart) are replaced on the next job', async () => {
+        const ids = new Set<number>();
+        const who = sql('SELECT CONNECTION_ID() AS id')({});
+        const results = await Promise.all([1, 2, 3].map(() => run(pool, job(connector, who))));
+        for (const r of results) ids.add(Number(r.rows[0].id));
+        for (const id of ids) await admin.query(`KILL CONNECTION ${id}`);
+        for (let i = 0; i < 3; i++) {
+          assert.equal((await run(pool, job(connector, byNik({ nik: '0000000000000005' })))).rows.length, 1, `job ${i}`);
+        }
       });
 
       test('query errors are classified without SQL text', async () => {

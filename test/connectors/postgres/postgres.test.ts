@@ -99,16 +99,23 @@ describe('postgres connector', { skip }, () => {
         assert.equal((await run(pool, job(connector, raw({ v: 'q' })))).end?.affectedRows, 2);
       });
 
-      test('a slow statement times out and is really cancelled on the server', async () => {
-        const marker = unique('slow');
-        const started = Date.now();
-        const r = await run(pool, job(connector, sql(`SELECT pg_sleep(5), '${marker}' AS m`)({}), { timeoutMs: 300 }));
-        assert.equal(r.error?.kind, 'timeout');
-        assert.ok(Date.now() - started < 3000);
-        const gone = await eventually(async () =>
-          (await admin.unsafe(`SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${marker}%' AND pid <> pg_backend_pid()`)).length === 0);
-        assert.ok(gone, 'the statement still runs on the server');
-        // The connection is fine afterwards.
+      test('a slow statement times out and is really cancelled on the server (one-go read, cursor, write)', async () => {
+        const cases = [
+          { text: (m: string) => `SELECT pg_sleep(5), '${m}' AS m`, rowCap: 100 },
+          { text: (m: string) => `SELECT pg_sleep(5), '${m}' AS m`, rowCap: 1_000_000 },
+          { text: (m: string) => `UPDATE ${t} SET catatan = '${m}' WHERE pg_sleep(5) IS NOT NULL`, rowCap: 100, write: true },
+        ];
+        for (const c of cases) {
+          const marker = unique('slow');
+          const started = Date.now();
+          const r = await run(pool, job(connector, sql(c.text(marker), c.write)({}), { timeoutMs: 300, rowCap: c.rowCap }));
+          assert.equal(r.error?.kind, 'timeout');
+          assert.ok(Date.now() - started < 3000);
+          const gone = await eventually(async () =>
+            (await admin.unsafe(`SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%${marker}%' AND pid <> pg_backend_pid()`)).length === 0);
+          assert.ok(gone, 'the statement still runs on the server');
+        }
+        // The connections are fine afterwards.
         assert.equal((await run(pool, job(connector, byNik({ nik: '0000000000000003' })))).rows.length, 1);
       });
 
@@ -164,6 +171,19 @@ describe('postgres connector', { skip }, () => {
         await assert.rejects(pool.test(bad), (e: Error & { kind?: string }) => e.kind === 'unavailable' && !e.message.includes(cfg.host!));
         const good = ref(id, 2, { kind: 'postgres', ...cfg });
         assert.equal((await run(pool, job(good, byNik({ nik: '0000000000000001' })))).rows.length, 1);
+      });
+
+      test('connections the server dropped (as in a restart) are replaced on the next job', async () => {
+        const marker = unique('restart');
+        const mark = await run(pool, job(connector, sql(`SELECT '${marker}' AS m`)({})));
+        assert.equal(mark.rows[0].m, marker);
+        const killed = await admin.unsafe(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%${marker}%' AND pid <> pg_backend_pid()`,
+        );
+        assert.ok(killed.length >= 1);
+        for (let i = 0; i < 3; i++) {
+          assert.equal((await run(pool, job(connector, byNik({ nik: '0000000000000005' })))).rows.length, 1, `job ${i}`);
+        }
       });
 
       test('query errors are classified without SQL text', async () => {

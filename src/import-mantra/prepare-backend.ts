@@ -1,0 +1,26 @@
+/**
+ * Proxy operations are prepared once when saved, as the admin API does: the configuration is checked and a SOAP
+ * backend's WSDL read. A backend that cannot be reached now does not stop the import: the operation is imported
+ * with a warning and answers the backend's error per call, like the original, until it is saved again.
+ */
+import { isProxyError, prepareProxy } from '../../connectors/http/index.ts';
+import type { ProxySpec } from '../model/operation-proxy.ts';
+import type { Secrets } from '../security/secrets.ts';
+import { openProxySecrets } from '../security/proxy-secrets.ts';
+
+/** A WSDL that does not answer in this time is reported, not waited for. */
+const PREPARE_TIMEOUT_MS = 15_000;
+
+export async function prepareBackend(
+  spec: ProxySpec,
+  secrets: Secrets,
+  allowHosts: readonly string[],
+): Promise<{ prepared?: Record<string, unknown>; problem?: string }> {
+  try {
+    const prepared = await prepareProxy(openProxySecrets(spec, secrets), { allowHosts, signal: AbortSignal.timeout(PREPARE_TIMEOUT_MS) });
+    return { prepared: prepared as unknown as Record<string, unknown> };
+  } catch (err) {
+    if (!isProxyError(err) && (err as Error)?.name !== 'TimeoutError') throw err;
+    return { problem: (err as Error).message };
+  }
+}
