@@ -58,6 +58,17 @@ const networkCodes = new Set([
   'ConnectionClosed', 'FailedToOpenSocket',
 ]);
 
+/** A connection that was up and went away (not one that could not be made): worth one more try. */
+const droppedCodes = new Set([
+  'ECONNRESET', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'PROTOCOL_CONNECTION_LOST', 'ERR_SOCKET_CLOSED',
+  'ConnectionClosed',
+]);
+
+export function isDroppedConnection(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && droppedCodes.has(code);
+}
+
 export function isNetworkError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && networkCodes.has(code);

@@ -1,4 +1,4 @@
-import { ConnectorError, isNetworkError, messages, rawText } from '../errors.ts';
+import { ConnectorError, isDroppedConnection, isNetworkError, messages, rawText } from '../errors.ts';
 
 const loginErrors = new Set([1044, 1045, 1698, 1251]);
 const unavailableErrors = new Set([1040, 1049, 1053, 1077, 1081, 1152, 1153, 1159, 1160, 1161, 2002, 2003, 2006, 2013]);
@@ -21,5 +21,6 @@ export function classify(err: unknown): ConnectorError {
 
 /** Worth one more try on a fresh connection: the pooled one died (server restart, network blip). */
 export function isStaleConnection(err: unknown): boolean {
-  return isNetworkError(err) || (err as { fatal?: unknown } | null)?.fatal === true;
+  const errno = (err as { errno?: unknown } | null)?.errno;
+  return isDroppedConnection(err) || errno === 2006 || errno === 2013 || errno === 1053;
 }

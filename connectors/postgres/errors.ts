@@ -1,4 +1,4 @@
-import { ConnectorError, isNetworkError, messages, rawText } from '../errors.ts';
+import { ConnectorError, isDroppedConnection, isNetworkError, messages, rawText } from '../errors.ts';
 
 const loginCodes = new Set(['SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED', 'MESSAGE_NOT_SUPPORTED']);
 
@@ -21,8 +21,12 @@ export function classify(err: unknown): ConnectorError {
   return new ConnectorError('query', messages.query, detail);
 }
 
-/** Worth one more try on a fresh connection: the old one died (database restart, network blip). */
-export function isStaleConnection(err: unknown): boolean {
+/**
+ * Worth one more try: the connection died (database restart, network blip), or a cancel request meant for an
+ * earlier statement on the same connection landed late (PostgreSQL then cancels whatever runs; a cancelled
+ * statement changed nothing, so running it again is safe).
+ */
+export function isRetryable(err: unknown): boolean {
   const code = String((err as { code?: unknown } | null)?.code ?? '');
-  return isNetworkError(err) || code.startsWith('57P') || code.startsWith('08');
+  return isDroppedConnection(err) || code.startsWith('57P') || code === '57014';
 }

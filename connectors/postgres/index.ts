@@ -4,7 +4,7 @@ import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, typ
 import { ConnectorError } from '../errors.ts';
 import { checkIdentifier, dialects } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
-import { classify, isStaleConnection } from './errors.ts';
+import { classify, isRetryable } from './errors.ts';
 
 /**
  * Values come back as PHP's pg driver sees them: dates, times, timestamps, json and bytea as the server's text;
@@ -55,9 +55,15 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     let batch: Row[] = [];
     let handing: Promise<void> = Promise.resolve();
     let overflow: ReturnType<typeof setTimeout> | undefined;
+    let failed: { err: unknown } | undefined;
     const hand = (rows: Row[]) => {
       handing = handing.then(() => opts.onBatch(rows));
-      handing.catch(() => watch.fired || q.cancel());
+      handing.catch((err) => {
+        // The consumer side failed (e.g. encoding): stop reading; its error is the one to report.
+        if (failed) return;
+        failed = { err };
+        if (!watch.fired) q.cancel();
+      });
     };
     try {
       await q.forEach((row) => {
@@ -72,6 +78,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
         }
       });
     } catch (err) {
+      if (failed) throw failed.err;
       // A cancel after the row limit is the expected end of an overflowing read.
       if (!(overflow !== undefined && !watch.fired && (err as { code?: string }).code === '57014')) {
         throw watch.fired ? watch.error() : err;
@@ -135,28 +142,44 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     try {
       return await read(plan, counting);
     } catch (err) {
-      // A connection that died while idle (database restart) gets one more try, if nothing was delivered yet.
-      if (delivered === 0 && !opts.signal.aborted && !(err instanceof ConnectorError) && isStaleConnection(err)) {
+      // One more try if nothing was delivered yet (our own timeouts and cancels arrive as ConnectorErrors).
+      if (delivered === 0 && !opts.signal.aborted && !(err instanceof ConnectorError) && isRetryable(err)) {
         try {
           return await read(plan, counting);
         } catch (again) {
-          throw classify(again);
+          throw again instanceof ConnectorError ? again : classify(again);
         }
       }
       throw err instanceof ConnectorError ? err : classify(err);
     }
   }
 
-  async function execute(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {
+  async function write(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {
     const q = run(plan);
     const watch = new Watch(opts, () => q.cancel());
     try {
       const result = await q;
       return result.count ?? 0;
     } catch (err) {
-      throw watch.fired ? watch.error() : classify(err);
+      throw watch.fired ? watch.error() : err;
     } finally {
       watch.stop();
+    }
+  }
+
+  async function execute(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {
+    try {
+      return await write(plan, opts);
+    } catch (err) {
+      // A write is tried again only when a stray cancel stopped it: a cancelled statement changed nothing.
+      if (!(err instanceof ConnectorError) && !opts.signal.aborted && (err as { code?: string }).code === '57014') {
+        try {
+          return await write(plan, opts);
+        } catch (again) {
+          throw again instanceof ConnectorError ? again : classify(again);
+        }
+      }
+      throw err instanceof ConnectorError ? err : classify(err);
     }
   }
 

@@ -157,6 +157,28 @@ describe('connector pool', () => {
     }
   });
 
+  test('jobs go to the least busy worker; workers start only when needed', async () => {
+    const pool = createPool({ size: 2, batchSize: 100 });
+    try {
+      assert.deepEqual(pool.stats().active, []);
+      assert.equal((await run(pool, job(connector, people({ n: 1 })))).rows.length, 1);
+      assert.deepEqual(pool.stats().active, [0], 'one idle worker serves one job at a time');
+      const a = pool.run(job(connector, many({}), { rowCap: 100_000 }));
+      await a.next(); // a holds its worker: it waits for this consumer
+      const b = pool.run(job(connector, many({}), { rowCap: 100_000 }));
+      await b.next();
+      assert.deepEqual(pool.stats().active, [1, 1]);
+      const c = pool.run(job(connector, many({}), { rowCap: 100_000 }));
+      await c.next();
+      assert.deepEqual([...pool.stats().active].sort(), [1, 2]);
+      await a.return!();
+      await b.return!();
+      await c.return!();
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('close ends running jobs, refuses new ones, and leaves nothing open', async () => {
     for (const size of poolSizes) {
       const pool = createPool({ size, batchSize: 100 });
