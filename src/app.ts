@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): MantraApp {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = { store: await deps.store.get('settings', 'settings').then(() => true, () => false), workers: deps.pool.ready() };
+    const checks = { store: await deps.store.get('settings', 'settings').then(() => true, () => false), workers: deps.pool.stats().active.length > 0 };
     const ok = checks.store && checks.workers;
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });

@@ -8,7 +8,7 @@ declare const Bun: unknown;
 export const runtime: Runtime =
   typeof Bun !== 'undefined' ? (await import('./bun.ts')).runtime : (await import('./deno.ts')).runtime;
 
-/** A module worker; the URL must be built as `new URL('./file.ts', import.meta.url)` so `bun build --compile` finds it. */
+/** A module worker. In a compiled binary the caller must name the worker by its path from the project root. */
 export function createWorker(url: URL, name?: string): Worker {
   return new Worker(url, { type: 'module', name });
 }
