@@ -13,6 +13,7 @@ import { log } from './observability/log.ts';
 import { createAdminApi } from './admin-api/index.ts';
 import { pickLang } from './i18n/index.ts';
 import { adminPage } from './admin-page.ts';
+import { Connector } from './model/connector.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
 
 export interface AppDeps {
@@ -26,6 +27,12 @@ export interface MantraApp {
   registry: Registry;
   tracker: Tracker;
 }
+
+const probeConnector = {
+  id: 'mantra/readyz',
+  version: 1,
+  config: Connector.parse({ agency: 'mantra', slug: 'readyz', kind: 'sqlite', path: ':memory:' }),
+};
 
 const notFound = { id: 'Alamat tidak ditemukan', en: 'Not found' };
 const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
@@ -47,7 +54,11 @@ export function createApp(deps: AppDeps): MantraApp {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = { store: await deps.store.get('settings', 'settings').then(() => true, () => false), workers: deps.pool.stats().active.length > 0 };
+    const checks = {
+      store: await deps.store.get('settings', 'settings').then(() => true, () => false),
+      // A trivial job through the pool proves a worker thread runs and answers.
+      workers: await deps.pool.test(probeConnector).then(() => true, () => false),
+    };
     const ok = checks.store && checks.workers;
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });
