@@ -123,3 +123,25 @@ export class Watch {
       : new ConnectorError('cancelled', messages.cancelled);
   }
 }
+
+/**
+ * Runs a read, and once more when it failed before delivering anything with an error `retryable` accepts (a
+ * connection the server dropped, a stray cancel). Our own timeouts and cancels arrive as ConnectorErrors: no retry.
+ */
+export async function readOnceMore(
+  read: (opts: QueryOptions) => Promise<number>,
+  opts: QueryOptions,
+  retryable: (err: unknown) => boolean,
+  classify: (err: unknown) => ConnectorError,
+): Promise<number> {
+  let delivered = 0;
+  const counting: QueryOptions = { ...opts, onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)) };
+  const attempt = () => read(counting).catch((err) => Promise.reject(err instanceof ConnectorError ? err : Object.assign(classify(err), { raw: err })));
+  try {
+    return await attempt();
+  } catch (err) {
+    const raw = (err as { raw?: unknown }).raw;
+    if (raw !== undefined && delivered === 0 && !opts.signal.aborted && retryable(raw)) return await attempt();
+    throw err;
+  }
+}

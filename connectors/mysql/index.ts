@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, readOnceMore, Watch } from '../driver.ts';
 import { ConnectorError } from '../errors.ts';
 import { checkIdentifier } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
@@ -171,26 +171,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
 
   async function query(plan: Plan, opts: QueryOptions): Promise<number> {
     if (plan.type !== 'sql') throw new ConnectorError('config', 'a MySQL connector runs SQL plans only');
-    let delivered = 0;
-    const counting: QueryOptions = {
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
-      batchSize: opts.batchSize,
-      maxRows: opts.maxRows,
-      onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)),
-    };
-    try {
-      return await read(plan, counting);
-    } catch (err) {
-      if (delivered === 0 && !opts.signal.aborted && !(err instanceof ConnectorError) && isStaleConnection(err)) {
-        try {
-          return await read(plan, counting);
-        } catch (again) {
-          throw again instanceof ConnectorError ? again : classify(again);
-        }
-      }
-      throw err instanceof ConnectorError ? err : classify(err);
-    }
+    return readOnceMore((o) => read(plan, o), opts, isStaleConnection, classify);
   }
 
   async function execute(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, readOnceMore, Watch } from '../driver.ts';
 import { ConnectorError } from '../errors.ts';
 import { checkIdentifier, dialects } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
@@ -131,27 +131,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   async function query(plan: Plan, opts: QueryOptions): Promise<number> {
     if (plan.type !== 'sql') throw new ConnectorError('config', 'a PostgreSQL connector runs SQL plans only');
     const read = opts.maxRows <= PLAIN_MAX_ROWS ? plain : cursor;
-    let delivered = 0;
-    const counting: QueryOptions = {
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
-      batchSize: opts.batchSize,
-      maxRows: opts.maxRows,
-      onBatch: (rows: Row[]) => ((delivered += rows.length), opts.onBatch(rows)),
-    };
-    try {
-      return await read(plan, counting);
-    } catch (err) {
-      // One more try if nothing was delivered yet (our own timeouts and cancels arrive as ConnectorErrors).
-      if (delivered === 0 && !opts.signal.aborted && !(err instanceof ConnectorError) && isRetryable(err)) {
-        try {
-          return await read(plan, counting);
-        } catch (again) {
-          throw again instanceof ConnectorError ? again : classify(again);
-        }
-      }
-      throw err instanceof ConnectorError ? err : classify(err);
-    }
+    return readOnceMore((o) => read(plan, o), opts, isRetryable, classify);
   }
 
   async function write(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {

@@ -22,28 +22,10 @@ import { importMantra, type ImportResult } from '../../src/import-mantra/index.t
 import { kindOrder, type PlanItem } from '../../src/import-mantra/plan.ts';
 import type { Kind } from '../../src/model/index.ts';
 import { createMantraDb, KEYS, PASSWORD, PG_HOST } from './mantra-db.ts';
-
-const golden = (name: string) => fs.readFileSync(new URL(`../fixtures/compat/golden/${name}.body`, import.meta.url), 'utf8');
+import { golden, goldenCases, goldenRequest } from '../support/dukcapil.ts';
 
 // The cases of test/gateway/compat-golden.test.ts, for the keys the import brought over.
-type Case = { name: string; path: string; key?: string; method?: string; body?: string };
-const cases: Case[] = [];
-for (const fmt of ['json', 'xml', 'api']) {
-  const base = `/${fmt}/dukcapil/kependudukan`;
-  cases.push(
-    { name: `${fmt}_by_nik_pg_found`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: KEYS.byNik },
-    { name: `${fmt}_by_nik_pg_notfound`, path: `${base}/penduduk_by_nik/nik=3201999999999999`, key: KEYS.byNik },
-    { name: `${fmt}_list_pg`, path: `${base}/penduduk_list`, key: KEYS.list },
-    { name: `${fmt}_wrong_accesskey`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: 'wrongkey00' },
-    { name: `${fmt}_empty_accesskey`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: '' },
-    { name: `${fmt}_unknown_operation`, path: `${base}/no_such_op/nik=3201000000000042`, key: KEYS.byNik },
-    { name: `${fmt}_post_form_pg`, path: `${base}/penduduk_by_nik`, key: KEYS.byNik, method: 'POST', body: 'nik=3201000000000042' },
-  );
-}
-cases.push(
-  { name: 'json_list_pg_with_param', path: '/json/dukcapil/kependudukan/penduduk_list/nik=3201000000000042', key: KEYS.list },
-  { name: 'json_by_nik_pg_wrong_param_name', path: '/json/dukcapil/kependudukan/penduduk_by_nik/nama=Penduduk%2042', key: KEYS.byNik },
-);
+const cases = goldenCases(KEYS);
 
 const skip = (await needService('MariaDB', mysqlUrl)) ?? (await needService('PostgreSQL', pgUrl));
 
@@ -256,16 +238,12 @@ describe('import-mantra from a real MANTRA database', { skip }, () => {
       await pool.close();
     });
 
-    const call = (p: string, key: string | undefined, init: { method?: string; body?: string } = {}) => {
-      const headers: Record<string, string> = { 'User-Agent': 'MANTRA' };
-      if (key !== undefined) headers.AccessKey = key;
-      if (init.body) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      return app.app.request(p, { method: init.method ?? 'GET', headers, body: init.body });
-    };
+    const call = (path: string, key: string | undefined, init: { method?: string; body?: string } = {}) =>
+      app.app.request(...goldenRequest({ name: '', path, key, ...init }));
 
     for (const c of cases) {
       test(`golden bytes: ${c.name}`, async () => {
-        const res = await call(c.path, c.key, c);
+        const res = await app.app.request(...goldenRequest(c));
         assert.equal(res.status, 200);
         assert.equal(res.headers.get('content-type'), 'text/plain;charset=UTF-8');
         assert.equal(await res.text(), golden(c.name));

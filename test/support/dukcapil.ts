@@ -1,5 +1,40 @@
-/** The original's fixture setup (compat/README.md): agency dukcapil, its two operations and keys. */
+/** The original's fixture setup (compat/README.md): agency dukcapil, its two operations and keys, the golden cases. */
+import fs from 'node:fs';
 import type { testApp } from './app.ts';
+
+export const golden = (name: string) => fs.readFileSync(new URL(`../fixtures/compat/golden/${name}.body`, import.meta.url), 'utf8');
+
+export type GoldenCase = { name: string; path: string; key?: string; method?: string; body?: string };
+
+/** Every request of compat/README.md, for the keys of the by-NIK and the list operation. */
+export function goldenCases(keys = { byNik: 'tog89mzxyu', list: 'etctm892js' }): GoldenCase[] {
+  const cases: GoldenCase[] = [];
+  for (const fmt of ['json', 'xml', 'api']) {
+    const base = `/${fmt}/dukcapil/kependudukan`;
+    cases.push(
+      { name: `${fmt}_by_nik_pg_found`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: keys.byNik },
+      { name: `${fmt}_by_nik_pg_notfound`, path: `${base}/penduduk_by_nik/nik=3201999999999999`, key: keys.byNik },
+      { name: `${fmt}_list_pg`, path: `${base}/penduduk_list`, key: keys.list },
+      { name: `${fmt}_wrong_accesskey`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: 'wrongkey00' },
+      { name: `${fmt}_empty_accesskey`, path: `${base}/penduduk_by_nik/nik=3201000000000042`, key: '' },
+      { name: `${fmt}_unknown_operation`, path: `${base}/no_such_op/nik=3201000000000042`, key: keys.byNik },
+      { name: `${fmt}_post_form_pg`, path: `${base}/penduduk_by_nik`, key: keys.byNik, method: 'POST', body: 'nik=3201000000000042' },
+    );
+  }
+  cases.push(
+    { name: 'json_list_pg_with_param', path: '/json/dukcapil/kependudukan/penduduk_list/nik=3201000000000042', key: keys.list },
+    { name: 'json_by_nik_pg_wrong_param_name', path: '/json/dukcapil/kependudukan/penduduk_by_nik/nama=Penduduk%2042', key: keys.byNik },
+  );
+  return cases;
+}
+
+/** The request a golden case describes, as the original's callers sent it. */
+export function goldenRequest(c: GoldenCase): [string, RequestInit] {
+  const headers: Record<string, string> = { 'User-Agent': 'MANTRA' };
+  if (c.key !== undefined) headers.AccessKey = c.key;
+  if (c.body) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  return [c.path, { method: c.method ?? 'GET', headers, body: c.body }];
+}
 
 export const BY_NIK = 'tog89mzxyu', LIST = 'etctm892js';
 const columns = ['nik', 'nama', 'tgl_lahir', 'jenis_kelamin', 'alamat', 'kode_wilayah'];
