@@ -1,10 +1,12 @@
 /**
  * `npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE]`
+ * `npm run bench -- --from bench/results.json [--markdown]` prints the table of an earlier run again.
  *
  * Runs the benchmark scenarios against references measured in the same run and prints one table; writes
  * bench/results.json. Env: BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_EXPORT_ROWS, BENCH_PIN=0 (no
  * CPU pinning). Everything the harness starts is stopped at the end, on failure and on Ctrl-C.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_TOTAL } from './databases.ts';
@@ -26,6 +28,7 @@ const { values, positionals } = parseArgs({
     'export-rows': { type: 'string' },
     out: { type: 'string' },
     markdown: { type: 'boolean' },
+    from: { type: 'string' },
     list: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -51,9 +54,19 @@ const options: Options = {
 };
 
 if (values.help || values.list) {
-  console.log('Usage: npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE] [--markdown]\n');
+  console.log('Usage: npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE] [--markdown]');
+  console.log('       npm run bench -- --from bench/results.json [--markdown]   (print an earlier run\'s table)\n');
   console.log('Scenarios:');
   for (const s of scenarios) console.log(`  ${s.name.padEnd(11)} ${s.describe}`);
+  process.exit(0);
+}
+
+if (values.from) {
+  const doc = JSON.parse(fs.readFileSync(path.resolve(values.from), 'utf8'));
+  const mc = doc.machine ?? {};
+  console.log(`Mantra benchmarks, ${String(doc.date).slice(0, 16).replace('T', ' ')} UTC, ${mc.nproc} × ${mc.model}, ${mc.memoryGb} GB` +
+    ` (${doc.options?.connections} connections, ${doc.options?.durationS} s after ${doc.options?.warmupS} s warm-up; ${doc.pinning})\n`);
+  console.log(renderTable(doc.rows, values.markdown));
   process.exit(0);
 }
 

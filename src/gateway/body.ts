@@ -1,4 +1,4 @@
-import type { StreamResult } from './types.ts';
+import type { StreamResult, ValueResult } from './types.ts';
 
 /** The answer body of a streamed result: whole bytes when read ahead completely, else a pull stream. */
 export function streamBody(result: StreamResult): BodyInit {
@@ -34,7 +34,11 @@ export function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A reply from a cache or MANTRA's fallback is marked so the caller can tell it from a fresh one. */
-export function sourceHeader(source: string | undefined, headers: Record<string, string>): Record<string, string> {
-  return source && source !== 'backend' ? { ...headers, 'x-mantra-source': source } : headers;
+/**
+ * Headers of a whole-value answer: the backend headers the operation passes on, then ours (never overridden);
+ * a reply from a cache or MANTRA's fallback is marked so the caller can tell it from a fresh one.
+ */
+export function valueHeaders(result: ValueResult, headers: Record<string, string>): Record<string, string> {
+  const source = result.meta?.source;
+  return { ...result.headers, ...headers, ...(source && source !== 'backend' ? { 'x-mantra-source': source } : {}) };
 }

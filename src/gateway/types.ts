@@ -43,6 +43,8 @@ export interface ValueResult {
   /** When set, the value is a list of rows and renders like a data result. */
   rows?: Row[];
   meta?: Partial<ResultMeta> & { source?: string };
+  /** Backend response headers the operation passes on. */
+  headers?: Record<string, string>;
 }
 
 export type InvokeResult = StreamResult | ValueResult;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { cli, serveCli } from '../support/cli.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -74,6 +75,23 @@ describe('mantra CLI', () => {
       });
       assert.equal(login.status, 200);
       assert.ok((await login.json()).token);
+    } finally {
+      await server.kill();
+    }
+  });
+
+  test('serve --tls-cert/--tls-key answers HTTPS', async () => {
+    const dir = tempDir();
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const server = serveCli(['--data', `${dir}/data`, '--port', '0', '--tls-cert', `${dir}/cert.pem`, '--tls-key', `${dir}/key.pem`],
+      { MANTRA_ADMIN_PASSWORD: 'a-long-password-123' });
+    try {
+      const base = await server.ready;
+      assert.match(base, /^https:/);
+      const r = spawnSync('curl', ['-s', '--cacert', `${dir}/cert.pem`, `${base}/healthz`], { encoding: 'utf8' });
+      assert.equal(r.stdout, '{"status":"ok"}');
     } finally {
       await server.kill();
     }

@@ -33,7 +33,9 @@ describe('proxy operations', { skip }, () => {
       fetch: async (req) => {
         if (flakyMode === 'down') return new Response('oops', { status: 500 });
         if (flakyMode === 'slow') await new Promise((r) => setTimeout(r, 2000));
-        return Response.json({ nik: new URL(req.url).searchParams.get('nik'), status: 'hidup' });
+        return Response.json({ nik: new URL(req.url).searchParams.get('nik'), status: 'hidup' }, {
+          headers: { 'x-backend-version': '7', 'x-internal-host': 'db01.local' },
+        });
       },
     });
     flakyBase = `http://127.0.0.1:${flaky.port}`;
@@ -47,7 +49,10 @@ describe('proxy operations', { skip }, () => {
         auth: { type: 'mantra', accessKey: hub.secrets.encrypt(BY_NIK) },
       });
     }
-    await proxyOp('status', { style: 'get', endpoint: flakyBase, method: 'status', timeoutMs: 500, fallback: true });
+    await proxyOp('status', {
+      style: 'get', endpoint: flakyBase, method: 'status', timeoutMs: 500, fallback: true,
+      responseHeaders: { pass: ['x-backend-version'] },
+    });
   });
   after(async () => {
     await innerServer?.stop();
@@ -74,6 +79,9 @@ describe('proxy operations', { skip }, () => {
     const body = await res.json();
     assert.deepEqual(body.data, { nik: '42', status: 'hidup' });
     assert.equal(body.meta.source, 'backend');
+    assert.equal(res.headers.get('x-backend-version'), '7', 'passed by rule');
+    assert.equal(res.headers.get('x-internal-host'), null, 'not passed');
+    assert.match(res.headers.get('content-type')!, /^application\/json/, 'our own headers win');
   });
 
   test('backend down: fallback serves the last good answer, marked', async () => {

@@ -2,7 +2,7 @@ import { getFormat } from '../../formats/index.ts';
 import type { Format } from '../../formats/types.ts';
 import type { GatewayError } from '../errors.ts';
 import type { CallContext } from '../types.ts';
-import { sourceHeader, streamBody } from '../body.ts';
+import { streamBody, valueHeaders } from '../body.ts';
 
 /** The original always answers HTTP 200 and text/plain, with status 1/0 inside the envelope. */
 const headers = { 'content-type': 'text/plain;charset=UTF-8' };
@@ -24,6 +24,6 @@ export function renderCompat(ctx: CallContext): Response {
   const data = result.rows ? { [ctx.req.operation]: result.rows } : result.data;
   return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), {
     status: 200,
-    headers: sourceHeader(result.meta?.source, headers),
+    headers: valueHeaders(result, headers),
   });
 }

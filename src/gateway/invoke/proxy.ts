@@ -10,7 +10,12 @@ export async function invokeProxy(ctx: CallContext): Promise<void> {
   for (const [name, value] of Object.entries(ctx.values!)) if (value !== null) params[name] = String(value);
   try {
     const result = await proxy.invoke(params, { signal: ctx.req.signal });
-    ctx.result = { kind: 'value', data: result.data, meta: { source: result.source, ...(result.age !== undefined ? { age: result.age } : {}) } };
+    ctx.result = {
+      kind: 'value',
+      data: result.data,
+      meta: { source: result.source, ...(result.age !== undefined ? { age: result.age } : {}) },
+      headers: result.headers,
+    };
   } catch (err) {
     if (!isProxyError(err)) throw err;
     log('warn', 'backend error', { requestId: ctx.req.requestId, operation: ctx.op!.id, code: err.code, kind: err.kind });

@@ -3,7 +3,7 @@ import type { Format } from '../../formats/types.ts';
 import type { Lang } from '../../i18n/index.ts';
 import type { GatewayError } from '../errors.ts';
 import type { CallContext } from '../types.ts';
-import { sourceHeader, streamBody } from '../body.ts';
+import { streamBody, valueHeaders } from '../body.ts';
 
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
@@ -40,5 +40,5 @@ export function renderV1(ctx: CallContext): Response {
   if (result.kind === 'stream') return new Response(streamBody(result), { status: 200, headers });
   const data = result.rows ?? result.data;
   const meta = result.rows ? { rowCount: result.rows.length, ...result.meta } : result.meta ?? {};
-  return new Response(v1Document(format, req.operation, data, meta), { status: 200, headers: sourceHeader(result.meta?.source, headers) });
+  return new Response(v1Document(format, req.operation, data, meta), { status: 200, headers: valueHeaders(result, headers) });
 }
