@@ -33,6 +33,7 @@ export const gatewayErrors = {
   too_large: { code: 10027, status: 413, id: 'Permintaan terlalu besar', en: 'The request is too large' },
   bad_format: { code: 10028, status: 406, id: 'Format "{format}" tidak didukung', en: 'Format "{format}" is not supported' },
   not_supported: { code: 10029, status: 501, id: 'Jenis operasi ini belum dapat dipanggil', en: 'This kind of operation cannot be called yet' },
+  client_gone: { code: 10031, status: 499, id: 'Pemanggil memutus sambungan', en: 'The caller closed the connection' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;
 

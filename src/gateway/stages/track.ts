@@ -13,8 +13,12 @@ export function track(tracker: Tracker, enabled: () => boolean): Stage {
     try {
       await next();
     } catch (err) {
-      ctx.error = err instanceof GatewayError ? err : new GatewayError('internal');
-      if (!(err instanceof GatewayError)) log('error', 'call failed', { requestId: ctx.req.requestId, error: String(err) });
+      if (err instanceof GatewayError) ctx.error = err;
+      else if (ctx.req.signal.aborted) ctx.error = new GatewayError('client_gone');
+      else {
+        ctx.error = new GatewayError('internal');
+        log('error', 'call failed', { requestId: ctx.req.requestId, error: String(err) });
+      }
     }
     if (!enabled()) return;
     const { req } = ctx;
