@@ -44,14 +44,6 @@ export function createApp(deps: AppDeps): MantraApp {
   const call = buildPipeline({ registry, secrets: deps.secrets, pool: deps.pool, tracker });
   const app = new Hono<Env>();
 
-  app.use('*', async function requestContext(c, next) {
-    const id = c.req.header('x-request-id');
-    c.set('requestId', id && /^[\w.-]{1,64}$/.test(id) ? id : crypto.randomUUID());
-    c.set('remote', (c.env as { remoteAddress?: string } | undefined)?.remoteAddress ?? '');
-    await next();
-    c.res.headers.set('x-request-id', c.get('requestId'));
-  });
-
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = {
@@ -83,7 +75,7 @@ export function createApp(deps: AppDeps): MantraApp {
     if (err instanceof HTTPException) {
       return c.json({ error: 'http', message: err.message }, err.status);
     }
-    log('error', 'unhandled error', { requestId: c.get('requestId'), error: String(err), stack: (err as Error).stack });
+    log('error', 'unhandled error', { requestId: c.env?.requestId, error: String(err), stack: (err as Error).stack });
     return c.json({ error: 'internal', message: internal[pickLang(c.req.raw)] }, 500);
   });
   return { app, registry, tracker };

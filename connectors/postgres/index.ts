@@ -40,9 +40,9 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     idle_timeout: 120,
     fetch_types: false,
     prepare: true,
-    // No pipelining: a cancel request then can only reach the statement it was meant for (or none), and a
-    // connection carries one caller's statement at a time.
-    max_pipeline: 0,
+    // No pipelining (an option the typings omit): a cancel request then can only reach the statement it was
+    // meant for (or none), and a connection carries one caller's statement at a time.
+    ...({ max_pipeline: 0 } as object),
     onnotice: () => {},
     types: { asText } as never,
     connection: { application_name: 'mantra' },

@@ -18,7 +18,12 @@ export function catalogueRoutes(registry: Registry): Hono {
         v1: `/v1/${op.agency}/${op.service}/${op.slug}`,
       },
     }))));
-  app.get('/openapi.json', async (c) => c.json(openApiFor('Mantra', await visible())));
+  // One parameter route rather than a static `/openapi.json` beside `/:agency/…`: that pair would push Hono
+  // from its RegExpRouter to the slower TrieRouter for the whole app.
+  app.get('/:file', async (c) =>
+    c.req.param('file') === 'openapi.json'
+      ? c.json(openApiFor('Mantra', await visible()))
+      : c.json({ error: 'not_found', message: 'Alamat tidak ditemukan' }, 404));
   app.get('/:agency/:service/openapi.json', async (c) => {
     const { agency, service } = c.req.param();
     const ops = (await visible()).filter((op) => op.agency === agency && op.service === service);

@@ -16,7 +16,8 @@ export const runtime: Runtime = {
       maxRequestBodySize: opts.maxRequestBodySize,
       // Long exports stream for minutes; Bun's ceiling is 255 s of silence, the app sends data well before that.
       idleTimeout: 255,
-      fetch: (req: Request, srv: any) => opts.fetch(req, { remoteAddress: srv.requestIP(req)?.address ?? '' }),
+      // The address is looked up only when asked for.
+      fetch: (req: Request, srv: any) => opts.fetch(req, { get remoteAddress() { return srv.requestIP(req)?.address ?? ''; } }),
     });
     return { port: server.port, stop: () => server.stop(true) };
   },

@@ -6,7 +6,7 @@ import type { Call } from '../pipeline.ts';
 import type { Registry } from '../registry.ts';
 import { bodyParams, parsePairs, phpUrldecode } from '../request-params.ts';
 import { renderCompat, renderCompatError } from './render.ts';
-import type { Env } from '../../app-env.ts';
+import { callInfo, type Env } from '../../app-env.ts';
 
 /** The original's URL formats, plus Mantra's additions under the same grammar. */
 const formatOf: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 'serialize', serialize: 'serialize', php: 'php', csv: 'csv' };
@@ -16,6 +16,7 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
   const app = new Hono<Env>();
   const handle = (format: FormatName) => async (c: Context<Env>) => {
     const req = c.req.raw;
+    const info = callInfo(c);
     await registry.ready();
     if (registry.settings.strictCompat && req.headers.get('user-agent') !== 'MANTRA') {
       return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
@@ -44,9 +45,9 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       key: req.headers.get('accesskey') ?? undefined,
       format,
       envelope: 'mantra',
-      remote: c.get('remote'),
+      remote: info.remote,
       userAgent: req.headers.get('user-agent') ?? '',
-      requestId: c.get('requestId'),
+      requestId: info.requestId,
       lang: 'id',
       signal: req.signal,
     });

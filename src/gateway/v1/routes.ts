@@ -7,7 +7,7 @@ import type { Registry } from '../registry.ts';
 import { bodyParams, parsePairs } from '../request-params.ts';
 import { decodeCursor } from '../cursor.ts';
 import { renderProblem, renderV1 } from './render.ts';
-import type { Env } from '../../app-env.ts';
+import { callInfo, type Env } from '../../app-env.ts';
 
 const byMediaType: [RegExp, FormatName][] = [
   [/application\/json|\*\/\*/, 'json'],
@@ -49,6 +49,7 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
   const app = new Hono<Env>();
   app.all('/:agency/:service/:operation', async (c) => {
     const req = c.req.raw;
+    const info = callInfo(c);
     const url = new URL(req.url);
     const lang = pickLang(req);
     let operation = c.req.param('operation');
@@ -56,7 +57,7 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
     if (ext) operation = operation.slice(0, -ext.length - 1);
     const format = pickFormat(req.headers.get('accept'), url.searchParams.get('format'), ext);
     if (!(formatNames as readonly string[]).includes(format)) {
-      return renderProblem(new GatewayError('bad_format', { format }), lang, c.get('requestId'));
+      return renderProblem(new GatewayError('bad_format', { format }), lang, info.requestId);
     }
     await registry.ready();
     let params: Record<string, string>, page: { limit?: number; offset?: number };
@@ -69,7 +70,7 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
       if (cursor !== null && offset === undefined) throw new GatewayError('bad_param', { name: 'cursor', reason: 'tidak valid' });
       page = { limit: intParam(url.searchParams.get('limit'), 'limit'), offset };
     } catch (err) {
-      if (err instanceof GatewayError) return renderProblem(err, lang, c.get('requestId'));
+      if (err instanceof GatewayError) return renderProblem(err, lang, info.requestId);
       throw err;
     }
     const ctx = await call({
@@ -82,9 +83,9 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
       format: format as FormatName,
       envelope: 'v1',
       page,
-      remote: c.get('remote'),
+      remote: info.remote,
       userAgent: req.headers.get('user-agent') ?? '',
-      requestId: c.get('requestId'),
+      requestId: info.requestId,
       lang,
       signal: req.signal,
     });
