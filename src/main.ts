@@ -30,7 +30,7 @@ Options:
   --host ADDR           address to listen on (default 127.0.0.1, or MANTRA_HOST)
   --tls-cert FILE       PEM certificate: serve HTTPS
   --tls-key FILE        PEM private key
-  --workers N           connector worker threads (0 = inline; default: number of cores)
+  --workers N           connector worker threads (0 = inline; default: cores - 1, or 0 on 2 cores or fewer)
   --reset-password USER (init) issue a new one-time password for USER
   --version             print the version
   --help                this text

@@ -26,6 +26,15 @@ export interface Running extends MantraApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Worker threads pay off only with cores to spare beside the main thread and the database: measured on 2 cores,
+ * inline answered faster for 1 row and for 10,000 rows (scripts/bench, scenario "workers").
+ */
+function defaultWorkers(): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return cores > 2 ? cores - 1 : 0;
+}
+
 /** Opens the store, the worker pool and the HTTP server. Fails with a clear message, never half-started. */
 export async function startServer(config: ServeConfig): Promise<Running> {
   const store = openSqliteStore(config.dataDir);
@@ -33,7 +42,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
     const secrets = new Secrets(loadMasterKey(config.dataDir));
     const firstAdmin = await ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
     const settings = (await store.get('settings', 'settings'))?.body;
-    const workers = config.workers ?? settings?.workers ?? os.availableParallelism?.() ?? os.cpus().length;
+    const workers = config.workers ?? settings?.workers ?? defaultWorkers();
     const pool = createPool({ size: workers });
     const mantra = createApp({ store, secrets, pool });
     const server = await runtime.serve({

@@ -4,7 +4,7 @@ export const Settings = z
   .object({
     /** Answer only callers with `User-Agent: MANTRA` on the compatible paths, like the original. */
     strictCompat: z.boolean().default(false),
-    /** Worker threads for connectors; null = number of cores; 0 = inline. */
+    /** Worker threads for connectors; null = cores − 1 on machines with more than 2 cores, else 0 (inline). */
     workers: z.number().int().min(0).max(64).nullable().default(null),
     language: z.enum(['id', 'en']).default('id'),
     maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),

@@ -36,8 +36,19 @@ export class Secrets {
     }
   }
 
-  /** Access keys are stored only as this keyed hash; lookups hash the presented key the same way. */
+  #recent = new Map<string, string>();
+
+  /**
+   * Access keys are stored only as this keyed hash; lookups hash the presented key the same way. Recent keys are
+   * remembered (bounded) since every call presents one.
+   */
   hashKey(key: string): string {
-    return createHmac('sha256', this.#hashKey).update(key).digest('hex');
+    let hash = this.#recent.get(key);
+    if (hash === undefined) {
+      hash = createHmac('sha256', this.#hashKey).update(key).digest('hex');
+      if (this.#recent.size >= 10_000) this.#recent.clear();
+      this.#recent.set(key, hash);
+    }
+    return hash;
   }
 }

@@ -49,7 +49,10 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       userAgent: req.headers.get('user-agent') ?? '',
       requestId: info.requestId,
       lang: 'id',
-      signal: req.signal,
+      // Lazy: reading a Bun request's signal is costly, and most calls never need it.
+      get signal() {
+        return req.signal;
+      },
     });
     return renderCompat(ctx);
   };

@@ -1,9 +1,10 @@
 import type { ConnectorPool as Pool, JobEvent } from '../../../connectors/pool.ts';
-import type { Row } from '../../formats/types.ts';
+import type { ResultMeta, Row } from '../../formats/types.ts';
 import { log } from '../../observability/log.ts';
 import { GatewayError, type GatewayErrorKey } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { encodeCursor } from '../cursor.ts';
+import { whenCallerGone } from '../caller-gone.ts';
 
 /** Bytes read ahead before the answer starts: small answers go out whole, with a Content-Length. */
 const READ_AHEAD = 64 * 1024;
@@ -56,40 +57,50 @@ export function invokeData(pool: Pool) {
               name: compiled.op.slug,
               meta,
               pageLimit,
-              nextCursor: pageLimit ? encodeCursor((offset ?? 0) + pageLimit) : undefined,
+              nextCursor: meta && pageLimit ? encodeCursor((offset ?? 0) + pageLimit) : undefined,
             },
       },
-      req.signal,
     )[Symbol.asyncIterator]();
-
-    if (rowsMode) return collectRows(ctx, events, data.rowCap);
-    const buffered: JobEvent[] = [];
-    let bytes = 0;
-    let end: Extract<JobEvent, { type: 'end' }> | undefined;
-    while (bytes < READ_AHEAD) {
-      const step = await events.next();
-      if (step.done) break;
-      const ev = step.value;
-      if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
-      if (ev.type === 'end') {
-        end = ev;
-        break;
-      }
-      if (ev.type === 'chunk') bytes += ev.bytes.byteLength;
-      buffered.push(ev);
-    }
-
-    if (end && end.rowCount === 0) {
-      if (req.envelope === 'mantra') {
-        throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
-      }
-      ctx.rows = 0;
-      ctx.result = { kind: 'value', data: undefined, rows: [], meta: { ...meta, rowCount: 0 } };
-    } else {
-      if (end) ctx.rows = end.rowCount;
-      ctx.result = { kind: 'stream', buffered, complete: end !== undefined, rest: events };
+    // Leaving the iteration cancels the job, should the caller go away before the answer starts.
+    const stopWatching = whenCallerGone(() => req.signal, () => void events.return?.());
+    try {
+      await readAhead(ctx, events, rowsMode, meta);
+    } finally {
+      stopWatching();
     }
   };
+}
+
+/** Reads the first events, up to READ_AHEAD bytes, to decide the answer: an error, an empty result, or bytes. */
+async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, rowsMode: boolean, meta: Partial<ResultMeta> | undefined) {
+  const { req } = ctx;
+  if (rowsMode) return collectRows(ctx, events, ctx.op!.data!.rowCap);
+  const buffered: JobEvent[] = [];
+  let bytes = 0;
+  let end: Extract<JobEvent, { type: 'end' }> | undefined;
+  while (bytes < READ_AHEAD) {
+    const step = await events.next();
+    if (step.done) break;
+    const ev = step.value;
+    if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
+    if (ev.type === 'end') {
+      end = ev;
+      break;
+    }
+    if (ev.type === 'chunk') bytes += ev.bytes.byteLength;
+    buffered.push(ev);
+  }
+
+  if (end && end.rowCount === 0) {
+    if (req.envelope === 'mantra') {
+      throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
+    }
+    ctx.rows = 0;
+    ctx.result = { kind: 'value', data: undefined, rows: [], meta: { ...meta, rowCount: 0 } };
+  } else {
+    if (end) ctx.rows = end.rowCount;
+    ctx.result = { kind: 'stream', buffered, complete: end !== undefined, rest: events };
+  }
 }
 
 /** Reads a result whole (bounded by the row cap): writes' affected rows, or rows for a JSONata expression. */

@@ -2,14 +2,17 @@ import { isProxyError } from '../../../connectors/http/index.ts';
 import { log } from '../../observability/log.ts';
 import { GatewayError, keyOfCode } from '../errors.ts';
 import type { CallContext } from '../types.ts';
+import { whenCallerGone } from '../caller-gone.ts';
 
 /** Proxy operations call their backend through the invoker built once per configuration. */
 export async function invokeProxy(ctx: CallContext): Promise<void> {
   const proxy = ctx.op!.proxy!;
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.values!)) if (value !== null) params[name] = String(value);
+  const gone = new AbortController();
+  const stopWatching = whenCallerGone(() => ctx.req.signal, () => gone.abort());
   try {
-    const result = await proxy.invoke(params, { signal: ctx.req.signal });
+    const result = await proxy.invoke(params, { signal: gone.signal });
     ctx.result = {
       kind: 'value',
       data: result.data,
@@ -25,5 +28,7 @@ export async function invokeProxy(ctx: CallContext): Promise<void> {
       message: err.passthrough ? err.message : undefined,
       status: err.httpStatus === 499 ? 504 : err.httpStatus,
     });
+  } finally {
+    stopWatching();
   }
 }

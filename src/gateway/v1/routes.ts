@@ -87,7 +87,10 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
       userAgent: req.headers.get('user-agent') ?? '',
       requestId: info.requestId,
       lang,
-      signal: req.signal,
+      // Lazy: reading a Bun request's signal is costly, and most calls never need it.
+      get signal() {
+        return req.signal;
+      },
     });
     return renderV1(ctx);
   });
