@@ -21,6 +21,9 @@ const asText = {
 /** Results up to this many rows are read in one go (one round trip); larger reads use a cursor. */
 export const PLAIN_MAX_ROWS = 10_001;
 
+/** A read running longer than this is cancelled when its caller leaves; a quicker one is let finish. */
+const SLOW_MS = 100;
+
 /** After the row limit is reached, a query still sending rows this long is cancelled. */
 const OVERFLOW_GRACE_MS = 50;
 
@@ -53,7 +56,11 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   /** Reads the whole (bounded) result in one round trip; rows are handed on as batches fill. */
   async function plain(plan: SqlPlan, opts: QueryOptions): Promise<number> {
     const q = run(plan);
-    const watch = new Watch(opts, () => q.cancel());
+    // A cancel request can reach the connection's next statement (another caller's) when this one ends just before
+    // it arrives. So when the caller leaves, a quick bounded read is let finish and dropped; a statement that has
+    // already run a while (or is past its time) is cancelled.
+    const started = performance.now();
+    const watch = new Watch(opts, () => (watch.fired === 'timeout' || performance.now() - started > SLOW_MS) && q.cancel());
     let delivered = 0;
     let batch: Row[] = [];
     let handing: Promise<void> = Promise.resolve();

@@ -18,7 +18,7 @@ export const POOL_SIZE = 5;
 const COLUMNS = ['nik', 'nama', 'tgl_lahir', 'jenis_kelamin', 'alamat', 'kode_wilayah'];
 
 export interface MantraSetup {
-  /** `workers` flag of the server; undefined = its default (number of cores). */
+  /** `workers` flag of the server; undefined = its default. */
   workers?: number;
   tracks?: boolean;
   pgUrl?: string;

@@ -13,7 +13,7 @@ const cases = [
 
 export const workers: Scenario = {
   name: 'workers',
-  describe: 'v1 json over PostgreSQL, 1 row and 10,000 rows: inline (--workers 0, reference) vs the default worker pool',
+  describe: 'v1 json over PostgreSQL, 1 row and 10,000 rows: inline (--workers 0, reference) vs a pool of one worker per core',
   async run(ctx) {
     let url: string;
     try {
@@ -23,8 +23,8 @@ export const workers: Scenario = {
     }
     const pool = os.availableParallelism?.() ?? os.cpus().length;
     const rows: Row[] = [];
-    for (const size of [0, undefined]) {
-      const variant = size === 0 ? 'Mantra inline (--workers 0)' : `Mantra pool (default: ${pool} workers)`;
+    for (const size of [0, pool]) {
+      const variant = size === 0 ? 'Mantra inline (--workers 0)' : `Mantra pool (--workers ${pool})`;
       rows.push(...await withMantra(ctx, { pgUrl: url, workers: size }, (m) => cases.map((c) => ({
         scenario: c.scenario, op: c.op, variant, reference: size === 0,
         load: { url: v1Url(m, c.op, c.query), headers: v1Headers(m) }, expect: c.expect,
