@@ -2,6 +2,7 @@ import { GatewayError } from './errors.ts';
 
 /** Parses `k=v&k2=v2` the way PHP's parse_str does (`+` is a space, %XX decoded). */
 export function parsePairs(text: string, into: Record<string, string> = {}): Record<string, string> {
+  if (text === '') return into;
   for (const [k, v] of new URLSearchParams(text)) if (k !== '') into[k] = v;
   return into;
 }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers';
 import type { Store, TrackInput } from '../store/index.ts';
 
 /**
@@ -16,8 +17,9 @@ export class Tracker {
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     if (this.#queue.length >= this.maxBatch) void this.flush();
     else if (!this.#scheduled) {
+      // End of this event-loop turn: calls finishing together share a commit, and none waits for a timer.
       this.#scheduled = true;
-      setTimeout(() => void this.flush(), 1);
+      setImmediate(() => void this.flush());
     }
     return done;
   }
