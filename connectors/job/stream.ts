@@ -77,12 +77,15 @@ export class JobStream implements AsyncIterableIterator<JobEvent> {
     return new Promise((resolve, reject) => (this.#wait = { resolve, reject }));
   }
 
-  /** Leaving a for-await loop early: the job is cancelled. */
+  /** Leaving a for-await loop early: the job is cancelled, and a `next()` still waiting ends as done. */
   return(): Promise<IteratorResult<JobEvent>> {
     if (!this.#closed) {
       this.#finish();
       if (!this.#ended) this.cancel();
     }
+    const w = this.#wait;
+    this.#wait = undefined;
+    w?.resolve({ value: undefined, done: true });
     return Promise.resolve({ value: undefined, done: true });
   }
 

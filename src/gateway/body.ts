@@ -1,24 +1,47 @@
 import type { StreamResult, ValueResult } from './types.ts';
+import { whenCallerGone } from './caller-gone.ts';
 
-/** The answer body of a streamed result: whole bytes when read ahead completely, else a pull stream. */
-export function streamBody(result: StreamResult): BodyInit {
+/**
+ * The answer body of a streamed result: whole bytes when read ahead completely, else a pull stream. The job is
+ * cancelled when the body stream is, or when the caller goes away (not every runtime cancels the body then).
+ */
+export function streamBody(result: StreamResult, callerSignal: () => AbortSignal): BodyInit {
   const chunks = result.buffered.flatMap((ev) => (ev.type === 'chunk' ? [ev.bytes] : []));
   if (result.complete) return (chunks.length === 1 ? chunks[0] : concat(chunks)) as Uint8Array<ArrayBuffer>;
   let i = 0;
+  let stopWatching = () => {};
+  const finish = () => {
+    stopWatching();
+    void result.rest.return?.();
+  };
   return new ReadableStream<Uint8Array>(
     {
+      start(ctrl) {
+        stopWatching = whenCallerGone(callerSignal, () => {
+          finish();
+          try {
+            ctrl.error(new Error('caller gone'));
+          } catch {
+            // already closed
+          }
+        }, 0);
+      },
       async pull(ctrl) {
         if (i < chunks.length) return ctrl.enqueue(chunks[i++]);
         for (;;) {
           const step = await result.rest.next();
-          if (step.done || step.value.type === 'end') return ctrl.close();
-          if (step.value.type === 'error') return ctrl.error(new Error('stream failed'));
+          if (step.done || step.value.type === 'end') {
+            stopWatching();
+            return ctrl.close();
+          }
+          if (step.value.type === 'error') {
+            stopWatching();
+            return ctrl.error(new Error('stream failed'));
+          }
           if (step.value.type === 'chunk') return ctrl.enqueue(step.value.bytes);
         }
       },
-      async cancel() {
-        await result.rest.return?.();
-      },
+      cancel: finish,
     },
     { highWaterMark: 0 },
   );

@@ -80,7 +80,7 @@ async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, rows
   let end: Extract<JobEvent, { type: 'end' }> | undefined;
   while (bytes < READ_AHEAD) {
     const step = await events.next();
-    if (step.done) break;
+    if (step.done) throw new GatewayError('client_gone'); // the iteration was ended: the caller went away
     const ev = step.value;
     if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
     if (ev.type === 'end') {
