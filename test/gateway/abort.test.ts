@@ -53,5 +53,14 @@ for (const workers of [0, 2]) {
       }
       assert.deepEqual(wrong, []);
     });
+
+    test('no call is left hanging: the server stops promptly', async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting for calls'), 5000)));
+      const outcome = await Promise.race([server.stop().then(() => 'stopped'), late]);
+      clearTimeout(timer);
+      server = undefined!; // after() must not wait on it again
+      assert.equal(outcome, 'stopped');
+    });
   });
 }
