@@ -20,7 +20,7 @@ kill $pid; wait $pid 2>/dev/null || true
 ./mantra demo --data "$dir/demo" --port "$port" > demo.log 2>&1 &
 pid=$!
 for i in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-key=$(grep -o 'Demo key[^:]*: [a-z0-9]*' demo.log | awk '{print $NF}')
+key=$(grep -oiE '(kunci demo|demo key)[^:]*: [a-z0-9]+' demo.log | awk '{print $NF}')
 curl -fs -H "AccessKey: $key" "http://127.0.0.1:$port/json/demo/kependudukan/penduduk_by_nik/nik=3201000000000042" | grep -q 'Penduduk 42'
 curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/demo/kependudukan/penduduk_list.csv" | grep -c '^3201' | grep -qx 100
 kill $pid; wait $pid 2>/dev/null || true

@@ -10,7 +10,7 @@ const [tool, ...args] = process.argv.slice(2);
 const bin = path.join(root, 'node_modules', '.bin', tool);
 
 if (!existsSync(bin)) {
-  console.error(`Installing dependencies (first run)...`);
+  console.error(process.env.MANTRA_LANG === 'en' ? 'Installing dependencies (first run)...' : 'Memasang dependensi (pertama kali)...');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, [existsSync(path.join(root, 'package-lock.json')) ? 'ci' : 'install'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);

@@ -10,8 +10,43 @@ import { exportConfig, importConfig } from './admin-api/config-document.ts';
 import { seedDemo } from './demo/seed.ts';
 import { importMantraCommand } from './import-mantra/index.ts';
 import pkg from '../package.json' with { type: 'json' };
+import { cliLang, t } from './cli/messages.ts';
 
-const help = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
+const helpId = `Mantra ${pkg.version} — Government Service Bus, penerus MANTRA yang kompatibel
+
+Penggunaan: mantra <perintah> [opsi]
+
+Perintah:
+  serve                 menjalankan server
+  demo                  menjalankan server dengan instansi demo (data SQLite, login dan kunci dicetak)
+  init                  membuat administrator pertama (mencetak kata sandi sekali pakai)
+  config export         mencetak seluruh konfigurasi sebagai satu dokumen JSON
+  config import FILE    menerapkan dokumen konfigurasi (FILE atau - untuk stdin), semua atau tidak sama sekali
+  import-mantra --from mysql://USER:PASS@HOST:PORT/DBNAME [--dry-run] [--rewrite-host LAMA=BARU ...]
+                        mengimpor instalasi MANTRA asli (aman diulang; kode keluar 2 = ada butir yang dilewati)
+
+Opsi:
+  --data DIR            direktori data (bawaan ./data, atau MANTRA_DATA_DIR)
+  --port N              port (bawaan 8080, atau MANTRA_PORT)
+  --host ADDR           alamat yang didengarkan (bawaan 127.0.0.1, atau MANTRA_HOST)
+  --tls-cert FILE       sertifikat PEM: melayani HTTPS
+  --tls-key FILE        kunci privat PEM
+  --workers N           thread pekerja konektor (0 = di thread utama; bawaan: jumlah inti - 1, atau 0 pada 2 inti atau kurang)
+  --reset-password USER (init) menerbitkan kata sandi sekali pakai baru untuk USER
+  --version             mencetak versi
+  --help                teks ini
+
+Lingkungan: MANTRA_ADMIN_PASSWORD (kata sandi administrator pertama saat mulai pertama kali),
+MANTRA_MASTER_KEY (base64, 32 byte; bawaan: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en).
+
+Contoh:
+  mantra serve --data /var/lib/mantra --port 8080
+  mantra init --data /var/lib/mantra
+  mantra config export --data /var/lib/mantra > mantra-config.json
+  mantra config export --data a | mantra config import - --data b
+`;
+
+const helpEn = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
 
 Usage: mantra <command> [options]
 
@@ -36,7 +71,7 @@ Options:
   --help                this text
 
 Environment: MANTRA_ADMIN_PASSWORD (first administrator's password on first start),
-MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL.
+MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en).
 
 Examples:
   mantra serve --data /var/lib/mantra --port 8080
@@ -44,6 +79,8 @@ Examples:
   mantra config export --data /var/lib/mantra > mantra-config.json
   mantra config export --data a | mantra config import - --data b
 `;
+
+const help = cliLang === 'en' ? helpEn : helpId;
 
 const { values, positionals } = parseArgs({
   args: runtime.args(),
@@ -78,7 +115,7 @@ function dataDir(fallback = 'data'): string {
 
 function number(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) fail(`${name} must be a whole number`);
+  if (!/^\d+$/.test(text)) fail(t('whole_number', { name }));
   return Number(text);
 }
 
@@ -95,24 +132,24 @@ async function serve(demo: boolean) {
   const scheme = values['tls-cert'] ? 'https' : 'http';
   const base = `${scheme}://${values.host ?? env.MANTRA_HOST ?? '127.0.0.1'}:${running.server.port}`;
   let password = running.firstAdmin.password;
-  const lines = [`Mantra ${pkg.version} (${runtime.name} ${runtime.version}) listening on ${base}`, `data: ${dir}`];
+  const lines = [t('listening', { version: pkg.version, runtime: `${runtime.name} ${runtime.version}`, base }), t('data', { dir })];
   if (demo) {
     const admin = await running.store.get('user', running.firstAdmin.username);
     if (!password && admin?.body.mustChangePassword) password = await resetPassword(running.store, running.firstAdmin.username);
     const { key } = await seedDemo(running.store, running.secrets, dir);
     lines.push(
       '',
-      `Admin page:  ${base}/admin/   user: ${running.firstAdmin.username}   ` +
-        (password ? `one-time password: ${password}` : 'password: the one you set'),
-      `Demo key (new at every demo start): ${key}`,
+      t('admin_page', { url: `${base}/admin/`, user: running.firstAdmin.username }) +
+        (password ? t('one_time', { password }) : t('own_password')),
+      t('demo_key', { key }),
       '',
-      'Try:',
+      t('try'),
       `  curl -H 'AccessKey: ${key}' ${base}/json/demo/kependudukan/penduduk_by_nik/nik=3201000000000042`,
       `  curl -H 'Authorization: Bearer ${key}' '${base}/v1/demo/kependudukan/penduduk_list?limit=3'`,
       `  curl -H 'AccessKey: ${key}' '${base}/xml/demo/kependudukan/penduduk_cari?nama=Penduduk%2042'`,
     );
   } else if (password) {
-    lines.push(`First administrator: ${running.firstAdmin.username}   one-time password: ${password}`);
+    lines.push(t('first_admin', { user: running.firstAdmin.username, password }));
   }
   console.log(lines.join('\n'));
   const stop = async () => {
@@ -152,37 +189,37 @@ async function main() {
       return withStore(async (store) => {
         if (values['reset-password']) {
           const password = await resetPassword(store, values['reset-password']);
-          return console.log(`New one-time password for ${values['reset-password']}: ${password}`);
+          return console.log(t('reset', { user: values['reset-password'], password }));
         }
         const admin = await ensureFirstAdmin(store, { password: env.MANTRA_ADMIN_PASSWORD || undefined });
-        if (!admin.created) return console.log(`An administrator already exists (${admin.username}).`);
-        console.log(`Administrator ${admin.username} created.` + (admin.password ? ` One-time password: ${admin.password}` : ''));
+        if (!admin.created) return console.log(t('admin_exists', { user: admin.username }));
+        console.log(admin.password ? t('admin_created_otp', { user: admin.username, password: admin.password }) : t('admin_created', { user: admin.username }));
       });
     case 'config': {
       const sub = positionals[1];
       if (sub === 'export') return withStore(async (store) => console.log(JSON.stringify(await exportConfig(store), null, 2)));
       if (sub === 'import') {
-        const file = positionals[2] ?? fail('config import needs a FILE or -');
+        const file = positionals[2] ?? fail(t('import_needs_file'));
         const text = await readInput(file);
         let doc: unknown;
         try {
           doc = JSON.parse(text);
         } catch {
-          fail('the configuration document is not valid JSON');
+          fail(t('not_json'));
         }
         return withStore(async (store, secrets) => console.log(JSON.stringify(await importConfig(store, doc, { secrets }))));
       }
-      return fail('use "config export" or "config import FILE"');
+      return fail(t('config_usage'));
     }
     case 'import-mantra':
       return importMantraCommand({ from: values.from, dryRun: values['dry-run'], rewriteHost: values['rewrite-host'], dataDir: dataDir() });
     default:
-      fail(`unknown command "${command}"; see mantra --help`);
+      fail(t('unknown_command', { command }));
   }
 }
 
 main().catch((err) => {
   if (err instanceof StoreError) fail(err.message);
-  if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail('the port is already in use');
+  if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(t('port_in_use'));
   fail((err as Error)?.message ?? String(err));
 });

@@ -19,22 +19,23 @@ describe('mantra CLI', () => {
   test('--version and --help', () => {
     assert.equal(cli(['--version']).stdout.trim(), pkg.version);
     const help = cli(['--help']).stdout;
-    for (const word of ['serve', 'init', 'config export', 'config import', 'Examples']) assert.ok(help.includes(word), word);
+    for (const word of ['serve', 'init', 'config export', 'config import', 'Contoh']) assert.ok(help.includes(word), word);
+    assert.match(cli(['--help'], { env: { MANTRA_LANG: 'en' } }).stdout, /Examples/);
   });
 
   test('unknown command: clear error, non-zero exit', () => {
     const r = cli(['frobnicate']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /unknown command/);
+    assert.match(r.stderr, /perintah "frobnicate" tidak dikenal/);
   });
 
   test('init prints a one-time password once; no default password', () => {
     const dir = tempDir();
     const first = cli(['init', '--data', dir]);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /One-time password: \S{19}/);
+    assert.match(first.stdout, /Kata sandi sekali pakai: \S{19}/);
     const second = cli(['init', '--data', dir]);
-    assert.match(second.stdout, /already exists/);
+    assert.match(second.stdout, /sudah ada/);
   });
 
   test('config export | config import round-trips unchanged', () => {

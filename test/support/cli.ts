@@ -19,7 +19,7 @@ export function serveCli(args: string[], env: Record<string, string> = {}) {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
+      const m = /(https?:\/\/[\d.]+:\d+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     };
     child.stdout.on('data', onData);

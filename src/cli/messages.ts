@@ -1,0 +1,27 @@
+import { type Catalogue, type Lang, translate } from '../i18n/index.ts';
+
+/** The command line's language: MANTRA_LANG=en for English, Bahasa Indonesia otherwise. */
+export const cliLang: Lang = process.env.MANTRA_LANG === 'en' ? 'en' : 'id';
+
+const messages: Catalogue = {
+  listening: { id: 'Mantra {version} ({runtime}) mendengarkan di {base}', en: 'Mantra {version} ({runtime}) listening on {base}' },
+  data: { id: 'data: {dir}', en: 'data: {dir}' },
+  admin_page: { id: 'Halaman admin: {url}   pengguna: {user}   ', en: 'Admin page: {url}   user: {user}   ' },
+  one_time: { id: 'kata sandi sekali pakai: {password}', en: 'one-time password: {password}' },
+  own_password: { id: 'kata sandi: yang telah Anda tetapkan', en: 'password: the one you set' },
+  demo_key: { id: 'Kunci demo (baru setiap demo dimulai): {key}', en: 'Demo key (new at every demo start): {key}' },
+  try: { id: 'Coba:', en: 'Try:' },
+  first_admin: { id: 'Administrator pertama: {user}   kata sandi sekali pakai: {password}', en: 'First administrator: {user}   one-time password: {password}' },
+  reset: { id: 'Kata sandi sekali pakai baru untuk {user}: {password}', en: 'New one-time password for {user}: {password}' },
+  admin_exists: { id: 'Administrator sudah ada ({user}).', en: 'An administrator already exists ({user}).' },
+  admin_created: { id: 'Administrator {user} dibuat.', en: 'Administrator {user} created.' },
+  admin_created_otp: { id: 'Administrator {user} dibuat. Kata sandi sekali pakai: {password}', en: 'Administrator {user} created. One-time password: {password}' },
+  whole_number: { id: '{name} harus bilangan bulat', en: '{name} must be a whole number' },
+  import_needs_file: { id: 'config import memerlukan FILE atau -', en: 'config import needs a FILE or -' },
+  not_json: { id: 'dokumen konfigurasi bukan JSON yang valid', en: 'the configuration document is not valid JSON' },
+  config_usage: { id: 'gunakan "config export" atau "config import FILE"', en: 'use "config export" or "config import FILE"' },
+  unknown_command: { id: 'perintah "{command}" tidak dikenal; lihat mantra --help', en: 'unknown command "{command}"; see mantra --help' },
+  port_in_use: { id: 'port sudah dipakai', en: 'the port is already in use' },
+};
+
+export const t = (key: string, vars: Record<string, string | number> = {}) => translate(messages, key, cliLang, vars);
