@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import { runtime } from './runtime/index.ts';
 import { startServer } from './server.ts';
-import { openSqliteStore, StoreError } from './store/index.ts';
+import { openSqliteStore, StoreError, StoreOpenError } from './store/index.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { ensureFirstAdmin, resetPassword } from './admin-api/first-admin.ts';
 import { exportConfig, importConfig } from './admin-api/config-document.ts';
@@ -219,6 +219,7 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof StoreOpenError) fail(err.text(cliLang));
   if (err instanceof StoreError) fail(err.message);
   if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(t('port_in_use'));
   fail((err as Error)?.message ?? String(err));

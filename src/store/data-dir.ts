@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { StoreError } from './types.ts';
+import { StoreOpenError } from './open-errors.ts';
 
 /**
  * Claims a data directory for this process: creates it, checks it is writable and that no other live
@@ -10,7 +10,7 @@ export function claimDataDir(dir: string): () => void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new StoreError('open', `cannot create data directory ${dir}: ${(err as Error).message}`);
+    throw new StoreOpenError('create', { dir, cause: (err as Error).message });
   }
   const lock = path.join(dir, 'mantra.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -20,17 +20,17 @@ export function claimDataDir(dir: string): () => void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
-        throw new StoreError('open', `data directory ${dir} is not writable`);
+        throw new StoreOpenError('read_only', { dir });
       }
-      if (code !== 'EEXIST') throw new StoreError('open', `cannot lock data directory ${dir}: ${(err as Error).message}`);
+      if (code !== 'EEXIST') throw new StoreOpenError('lock', { dir, cause: (err as Error).message });
       const pid = Number(fs.readFileSync(lock, 'utf8'));
       if (pid && pid !== process.pid && alive(pid)) {
-        throw new StoreError('open', `data directory ${dir} is in use by another Mantra process (pid ${pid})`);
+        throw new StoreOpenError('in_use', { dir, pid });
       }
       fs.rmSync(lock, { force: true }); // stale lock of a process that died
     }
   }
-  throw new StoreError('open', `cannot lock data directory ${dir}`);
+  throw new StoreOpenError('lock', { dir, cause: 'EEXIST' });
 }
 
 function alive(pid: number): boolean {

@@ -7,6 +7,7 @@ import { kinds, type EntityOf, type Kind } from '../model/index.ts';
 import { migrations } from './migrations.ts';
 import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
+import { StoreOpenError } from './open-errors.ts';
 
 /** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
 const APPLICATION_ID = 0x4d4e5452;
@@ -33,12 +34,12 @@ function openChecked(file: string): DatabaseSync {
     const appId = (db.prepare('pragma application_id').get() as { application_id: number }).application_id;
     if (existed && appId !== APPLICATION_ID) {
       db.close();
-      throw new StoreError('open', `${file} is not a Mantra store (foreign SQLite database); refusing to touch it`);
+      throw new StoreOpenError('foreign', { file });
     }
     db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on');
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    throw new StoreError('open', `${file} cannot be opened as a Mantra store (corrupt or not a database): ${(err as Error).message}`);
+    throw new StoreOpenError('corrupt', { file, cause: (err as Error).message });
   }
   migrate(db);
   return db;
@@ -47,7 +48,7 @@ function openChecked(file: string): DatabaseSync {
 function migrate(db: DatabaseSync) {
   const current = (db.prepare('pragma user_version').get() as { user_version: number }).user_version;
   if (current > migrations.length) {
-    throw new StoreError('open', `the store was written by a newer Mantra (schema ${current}); upgrade Mantra`);
+    throw new StoreOpenError('newer', { schema: current });
   }
   for (let v = current; v < migrations.length; v++) {
     db.exec('begin immediate');
@@ -57,7 +58,7 @@ function migrate(db: DatabaseSync) {
       db.exec('commit');
     } catch (err) {
       db.exec('rollback');
-      throw new StoreError('open', `store migration ${v + 1} failed: ${(err as Error).message}`);
+      throw new StoreOpenError('migration', { version: v + 1, cause: (err as Error).message });
     }
   }
 }

@@ -59,7 +59,7 @@ describe('mantra CLI', () => {
     fs.writeFileSync(path.join(dir, 'mantra.db'), 'garbage'.repeat(1000));
     const r = cli(['serve', '--data', dir, '--port', '0']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /corrupt|not a Mantra store/);
+    assert.match(r.stderr, /tidak dapat dibuka sebagai penyimpanan Mantra|bukan penyimpanan Mantra/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
