@@ -20,10 +20,10 @@ const written = new Set(['create', 'update', 'unchanged', 'kept']);
 
 export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<void> {
   const { store, ledger } = opts;
-  const todo = plan.items.filter((i) => i.action === 'create' || i.action === 'update' || i.action === 'unchanged');
+  const pending = plan.items.filter((i) => i.action === 'create' || i.action === 'update' || i.action === 'unchanged');
   // Announce before writing: a crash may leave an entry without its entity, never the other way round.
-  const before = new Map(todo.map((i) => [i.key, ledger.get(i.key)]));
-  for (const item of todo) ledger.set(item.key, { source: plan.source, ...(item.origin ? { origin: item.origin } : {}) });
+  const before = new Map(pending.map((i) => [i.key, ledger.get(i.key)]));
+  for (const item of pending) ledger.set(item.key, { source: plan.source, ...(item.origin ? { origin: item.origin } : {}) });
   ledger.save();
 
   const status = new Map(plan.items.filter((i) => i.primary).map((i) => [i.key, i]));
@@ -44,7 +44,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<void> {
   }
 
   // Entries announced for entities that were not written and did not exist before are taken back.
-  for (const item of todo) {
+  for (const item of pending) {
     if (item.action !== 'skip') continue;
     const old = before.get(item.key);
     if (old) ledger.set(item.key, old);
