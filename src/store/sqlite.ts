@@ -84,8 +84,8 @@ class SqliteStore implements Store {
       track: db.prepare(`insert into tracks (at, request_id, interface, agency, service, operation, subscription, consumer,
         remote, user_agent, format, status, code, duration_ms, rows, params, note, prev_hash, hash)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      stat: db.prepare(`insert into stats (minute, agency, service, operation, calls, errors, total_ms) values (?, ?, ?, ?, 1, ?, ?)
-        on conflict do update set calls = calls + 1, errors = errors + excluded.errors, total_ms = total_ms + excluded.total_ms`),
+      stat: db.prepare(`insert into stats (minute, agency, service, operation, calls, errors, total_ms) values (?, ?, ?, ?, ?, ?, ?)
+        on conflict do update set calls = calls + excluded.calls, errors = errors + excluded.errors, total_ms = total_ms + excluded.total_ms`),
       sessionGet: db.prepare('select * from sessions where token_hash = ?'),
       sessionPut: db.prepare('insert or replace into sessions (token_hash, username, csrf, expires_at) values (?, ?, ?, ?)'),
       sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
@@ -199,6 +199,8 @@ class SqliteStore implements Store {
     if (rows.length === 0) return;
     this.db.exec('begin immediate');
     try {
+      // Statistics are summed per minute and operation in memory: one write each per batch.
+      const stats = new Map<string, [string, string, string, string, number, number, number]>();
       for (const t of rows) {
         const values = [t.at, t.requestId, t.interface, t.agency, t.service, t.operation, t.subscription ?? null,
           t.consumer ?? null, t.remote, t.userAgent, t.format, t.status, t.code, t.durationMs, t.rows ?? null,
@@ -206,9 +208,16 @@ class SqliteStore implements Store {
         // Each track's hash covers the previous one: an edit or deletion anywhere breaks the chain.
         const hash = createHash('sha256').update(this.#lastHash).update(JSON.stringify(values)).digest('hex');
         this.#q.track.run(...values, this.#lastHash, hash);
-        this.#q.stat.run(t.at.slice(0, 16), t.agency, t.service, t.operation, t.status >= 400 || t.code !== 200 ? 1 : 0, t.durationMs);
         this.#lastHash = hash;
+        const minute = t.at.slice(0, 16);
+        const key = `${minute} ${t.agency}/${t.service}/${t.operation}`;
+        const stat = stats.get(key) ?? [minute, t.agency, t.service, t.operation, 0, 0, 0];
+        stat[4]++;
+        if (t.status >= 400 || t.code !== 200) stat[5]++;
+        stat[6] += t.durationMs;
+        stats.set(key, stat);
       }
+      for (const stat of stats.values()) this.#q.stat.run(...stat);
       this.db.exec('commit');
     } catch (err) {
       this.db.exec('rollback');

@@ -117,7 +117,7 @@ describe('sqlite store', () => {
     assert.throws(() => openSqliteStore(path.join(file, 'data')), (e: StoreError) => e.reason === 'open' && /cannot create data directory/.test(e.message));
   });
 
-  test('tracks are hash-chained', async () => {
+  test('tracks are hash-chained; statistics sum per minute and operation', async () => {
     const store = openSqliteStore(tempDir());
     try {
       const t = { at: new Date().toISOString(), requestId: 'r', interface: 'compat', agency: 'a', service: 's', operation: 'o',
@@ -127,6 +127,11 @@ describe('sqlite store', () => {
       assert.equal(rows.length, 2);
       assert.notEqual(rows[0].hash, rows[1].hash);
       assert.match(rows[1].hash, /^[0-9a-f]{64}$/);
+      await store.appendTracks([{ ...t, requestId: 'r3', status: 404, code: 10002, durationMs: 2 }]);
+      const raw = new DatabaseSync(path.join(store.path));
+      const stat = raw.prepare('select calls, errors, total_ms from stats').all();
+      raw.close();
+      assert.deepEqual(stat.map((r) => ({ ...r })), [{ calls: 3, errors: 1, total_ms: 4 }]);
     } finally {
       store.close();
     }
