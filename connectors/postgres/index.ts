@@ -28,6 +28,35 @@ const SLOW_MS = 100;
 const OVERFLOW_GRACE_MS = 50;
 
 type Sql = ReturnType<typeof postgres>;
+type Query = ReturnType<Sql['unsafe']>;
+
+/**
+ * Cancels a statement unless it is pipelined behind another one on its connection. postgres.js (3.4.x) drops such
+ * a statement from its queue of sent statements while the server still answers it, so the next caller on the
+ * connection would get its rows (answers crossed; test/gateway/abort.test.ts). Those are let run and their rows
+ * ignored. A cancel request that lands after its statement ended stops the next one instead: reads and writes
+ * retry once on that (isRetryable, execute).
+ */
+function cancelQuery(q: Query) {
+  const state = q as unknown as { state?: unknown; active?: boolean };
+  if (!state.state || state.active) void q.cancel();
+}
+
+/**
+ * The statement's Watch, and a promise that rejects with its error once it fires: the caller stops waiting even
+ * when the statement itself runs on (one left pipelined, or a cancel that comes too late).
+ */
+function watchStatement(opts: { timeoutMs: number; signal: QueryOptions['signal'] }, onFire: () => void) {
+  let reject!: (err: unknown) => void;
+  const stopped = new Promise<never>((_, r) => (reject = r));
+  stopped.catch(() => {});
+  const watch: Watch = new Watch(opts, () => {
+    onFire();
+    reject(watch.error());
+  });
+  if (watch.fired) reject(watch.error());
+  return { watch, stopped };
+}
 
 function open(config: Connector, opts: OpenOptions): DriverPool {
   const ssl = config.ssl === 'disable' || !config.ssl ? false : config.ssl;
@@ -43,9 +72,8 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     idle_timeout: 120,
     fetch_types: false,
     prepare: true,
-    // No pipelining (an option the typings omit): a cancel request then can only reach the statement it was
-    // meant for (or none), and a connection carries one caller's statement at a time.
-    ...({ max_pipeline: 0 } as object),
+    // Pipelining stays on (postgres.js's default): it sends the statements of many callers in one write, which
+    // halves the CPU of a by-key call. Its hazard is cancelling: see cancelQuery.
     onnotice: () => {},
     types: { asText } as never,
     connection: { application_name: 'mantra' },
@@ -60,7 +88,9 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     // it arrives. So when the caller leaves, a quick bounded read is let finish and dropped; a statement that has
     // already run a while (or is past its time) is cancelled.
     const started = performance.now();
-    const watch = new Watch(opts, () => (watch.fired === 'timeout' || performance.now() - started > SLOW_MS) && q.cancel());
+    const { watch, stopped } = watchStatement(opts, () => {
+      if (watch.fired === 'timeout' || performance.now() - started > SLOW_MS) cancelQuery(q);
+    });
     let delivered = 0;
     let batch: Row[] = [];
     let handing: Promise<void> = Promise.resolve();
@@ -72,11 +102,12 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
         // The consumer side failed (e.g. encoding): stop reading; its error is the one to report.
         if (failed) return;
         failed = { err };
-        if (!watch.fired) q.cancel();
+        if (!watch.fired) cancelQuery(q);
       });
     };
     try {
-      await q.forEach((row) => {
+      await Promise.race([stopped, q.forEach((row) => {
+        if (watch.fired) return;
         if (delivered < opts.maxRows) {
           batch.push(row as Row);
           if (++delivered % opts.batchSize === 0) {
@@ -84,9 +115,9 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
             batch = [];
           }
         } else if (overflow === undefined) {
-          overflow = setTimeout(() => q.cancel(), OVERFLOW_GRACE_MS);
+          overflow = setTimeout(() => cancelQuery(q), OVERFLOW_GRACE_MS);
         }
-      });
+      })]);
     } catch (err) {
       if (failed) throw failed.err;
       // A cancel after the row limit is the expected end of an overflowing read.
@@ -108,7 +139,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     // While a batch is being handed on the server is idle: a cancel request then could hit a later query on the
     // same connection, so the cursor is closed instead.
     let handing = false;
-    const watch = new Watch(opts, () => handing || q.cancel());
+    const { watch, stopped } = watchStatement(opts, () => handing || cancelQuery(q));
     let delivered = 0;
     const step = async (rows: Row[]) => {
       handing = true;
@@ -123,11 +154,12 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     // postgres.js does not wait for the callback of the last batch: keep hold of it.
     let last: Promise<unknown> = Promise.resolve();
     try {
-      await q.cursor(opts.batchSize, (rows: Row[]) => {
+      await Promise.race([stopped, q.cursor(opts.batchSize, (rows: Row[]) => {
+        if (watch.fired) return sql.CLOSE;
         last = step(rows);
         last.catch(() => {});
         return last;
-      });
+      })]);
       await last;
     } catch (err) {
       throw watch.fired ? watch.error() : err;
@@ -146,9 +178,9 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
 
   async function write(plan: SqlPlan, opts: ExecuteOptions): Promise<number> {
     const q = run(plan);
-    const watch = new Watch(opts, () => q.cancel());
+    const { watch, stopped } = watchStatement(opts, () => cancelQuery(q));
     try {
-      const result = await q;
+      const result = await Promise.race([stopped, q]);
       return result.count ?? 0;
     } catch (err) {
       throw watch.fired ? watch.error() : err;

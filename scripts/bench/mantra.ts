@@ -65,7 +65,7 @@ const proxy = (slug: string, backend: string, pathAndQuery: string) => ({
 });
 
 /** Writes the whole configuration into a fresh data dir. */
-async function configure(dir: string, setup: MantraSetup, key: string): Promise<Record<string, string>> {
+export async function configure(dir: string, setup: MantraSetup, key: string): Promise<Record<string, string>> {
   const { openSqliteStore } = await import('../../src/store/index.ts');
   const { loadMasterKey, Secrets } = await import('../../src/security/index.ts');
   const { kinds } = await import('../../src/model/index.ts');
@@ -127,7 +127,9 @@ export async function startMantra(setup: MantraSetup): Promise<Mantra> {
   const key = `bench${randomBytes(12).toString('hex')}`;
   const refused = await configure(dir, setup, key);
   const port = await freePort();
-  const args = [BUN, path.join(ROOT, 'src/main.ts'), 'serve', '--data', dir, '--port', String(port)];
+  // BENCH_MANTRA_FLAGS: extra runtime flags for the server, e.g. "--cpu-prof-md --cpu-prof-dir=/tmp/prof".
+  const flags = (process.env.BENCH_MANTRA_FLAGS ?? '').split(' ').filter(Boolean);
+  const args = [BUN, ...flags, path.join(ROOT, 'src/main.ts'), 'serve', '--data', dir, '--port', String(port)];
   if (setup.workers !== undefined) args.push('--workers', String(setup.workers));
   const child = start('mantra', args, {
     cpu: pinning.server,
