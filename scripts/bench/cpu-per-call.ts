@@ -12,6 +12,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { configure, AGENCY, SERVICE } from './mantra.ts';
 import { pendudukPg } from './databases.ts';
+import { SAMPLE_NIK } from './measure.ts';
 import { startBackend } from './endpoints.ts';
 import { pinSelf, pinning } from './processes.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
@@ -23,7 +24,7 @@ import { setLogLevel } from '../../src/observability/log.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = 32;
-const NIK = '3201010101900001';
+const NIK = SAMPLE_NIK;
 
 setLogLevel('error');
 const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['proxy', 'pg', 'pg-compat', 'pg-raw'];

@@ -13,6 +13,7 @@ import { limit } from './stages/limit.ts';
 import { params } from './stages/params.ts';
 import { invoke } from './stages/invoke.ts';
 import { shape } from './stages/shape.ts';
+import { checks } from './stages/checks.ts';
 
 export interface GatewayDeps {
   registry: Registry;
@@ -25,17 +26,14 @@ export interface GatewayDeps {
 export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promise<CallContext> {
   const run = compose([
     track(deps.tracker, () => deps.registry.settings.tracks),
-    requireKey(),
-    resolve(deps.registry),
-    authenticate(deps.registry, deps.secrets),
-    authorize(),
-    limit(),
-    params(),
+    checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets), authorize(), limit(), params()]),
     invoke(deps.pool),
     shape(),
   ]);
   return async function call(req) {
     const ctx: CallContext = { req, startedAt: performance.now() };
+    const loading = deps.registry.ready();
+    if (loading) await loading;
     await run(ctx);
     return ctx;
   };

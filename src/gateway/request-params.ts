@@ -7,6 +7,13 @@ export function parsePairs(text: string, into: Record<string, string> = {}): Rec
   return into;
 }
 
+/** The raw path and query string of a request URL, without the cost of a URL object. */
+export function splitUrl(url: string): { path: string; search: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const q = url.indexOf('?', start);
+  return q === -1 ? { path: url.slice(start), search: '' } : { path: url.slice(start, q), search: url.slice(q + 1) };
+}
+
 /**
  * PHP's urldecode(): the original decodes path-segment values a second time after parse_str, so MANTRA's
  * `rest` backends send them encoded twice. Invalid escapes stay as they are.

@@ -62,3 +62,6 @@ export interface CallContext {
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;
+
+/** A stage that only looks and decides: it throws a GatewayError to stop the call, or returns to let it go on. */
+export type Check = (ctx: CallContext) => void;

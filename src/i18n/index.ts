@@ -4,8 +4,11 @@ export type Catalogue = Record<string, { id: string; en: string }>;
 
 /** Picks the language from `?lang=`, then Accept-Language; Indonesian unless English is asked for first. */
 export function pickLang(req: Request): Lang {
-  const q = new URL(req.url).searchParams.get('lang');
-  if (q === 'en' || q === 'id') return q;
+  // The URL is parsed only when it can hold a lang parameter: this runs on every call.
+  if (req.url.includes('lang=')) {
+    const q = new URL(req.url).searchParams.get('lang');
+    if (q === 'en' || q === 'id') return q;
+  }
   const header = req.headers.get('accept-language') ?? '';
   return /^\s*en\b/i.test(header) ? 'en' : 'id';
 }

@@ -4,7 +4,7 @@ import { getFormat } from '../../formats/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { Call } from '../pipeline.ts';
 import type { Registry } from '../registry.ts';
-import { bodyParams, parsePairs, phpUrldecode } from '../request-params.ts';
+import { bodyParams, parsePairs, phpUrldecode, splitUrl } from '../request-params.ts';
 import { renderCompat, renderCompatError } from './render.ts';
 import { callInfo, type Env } from '../../app-env.ts';
 
@@ -22,10 +22,10 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
     }
     // Path parameters are parsed from the raw path, so an encoded "&" or "=" in a value stays a value.
-    const url = new URL(req.url);
+    const url = splitUrl(req.url);
     const params: Record<string, string> = {};
     try {
-      parsePairs(url.search.slice(1), params);
+      parsePairs(url.search, params);
       Object.assign(params, await bodyParams(req, registry.settings.maxBodyBytes));
     } catch (err) {
       if (err instanceof GatewayError) return renderCompatError(getFormat(format)!, err);
@@ -33,7 +33,7 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
     }
     if (c.req.param('args')) {
       // The path segment wins; its values are decoded twice, as the original did.
-      const segment = parsePairs(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+      const segment = parsePairs(url.path.slice(url.path.lastIndexOf('/') + 1));
       for (const [k, v] of Object.entries(segment)) params[k] = phpUrldecode(v);
     }
     const ctx = await call({

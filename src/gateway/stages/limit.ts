@@ -1,11 +1,11 @@
 import { GatewayError } from '../errors.ts';
-import type { Stage } from '../types.ts';
+import type { Check } from '../types.ts';
 
 /** Per-subscription rate (requests per minute, sliding by token bucket) and daily quota, in this process. */
-export function limit(): Stage {
+export function limit(): Check {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const quotas = new Map<string, { day: string; used: number }>();
-  return async function limit(ctx, next) {
+  return function limit(ctx) {
     const sub = ctx.subscription!;
     if (sub.rateLimit > 0) {
       const now = Date.now();
@@ -23,6 +23,5 @@ export function limit(): Stage {
       if (used >= sub.quota) throw new GatewayError('quota_exceeded');
       quotas.set(sub.id, { day, used: used + 1 });
     }
-    await next();
   };
 }

@@ -1,9 +1,8 @@
-import type { Stage } from '../types.ts';
+import type { Check } from '../types.ts';
 
 /** Validates the caller's parameters against the operation's declared ones. */
-export function params(): Stage {
-  return async function params(ctx, next) {
+export function params(): Check {
+  return function params(ctx) {
     ctx.values = ctx.op!.validate(ctx.req.params);
-    await next();
   };
 }

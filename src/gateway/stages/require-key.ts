@@ -1,10 +1,9 @@
 import { GatewayError } from '../errors.ts';
-import type { Stage } from '../types.ts';
+import type { Check } from '../types.ts';
 
 /** MANTRA checks for a key before anything else: a missing or empty key is 10001. */
-export function requireKey(): Stage {
-  return async function requireKey(ctx, next) {
+export function requireKey(): Check {
+  return function requireKey(ctx) {
     if (!ctx.req.key) throw new GatewayError('empty_key');
-    await next();
   };
 }

@@ -4,7 +4,7 @@ import { pickLang } from '../../i18n/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { Call } from '../pipeline.ts';
 import type { Registry } from '../registry.ts';
-import { bodyParams, parsePairs } from '../request-params.ts';
+import { bodyParams, parsePairs, splitUrl } from '../request-params.ts';
 import { decodeCursor } from '../cursor.ts';
 import { renderProblem, renderV1 } from './render.ts';
 import { callInfo, type Env } from '../../app-env.ts';
@@ -20,7 +20,7 @@ const byMediaType: [RegExp, FormatName][] = [
 const reserved = new Set(['format', 'limit', 'offset', 'cursor', 'lang']);
 const suffix = new RegExp(`\\.(${formatNames.join('|')})$`);
 
-function pickFormat(accept: string | null, query: string | null, ext: string | undefined): FormatName | string {
+function pickFormat(accept: string | null, query: string | undefined, ext: string | undefined): FormatName | string {
   if (ext) return ext;
   if (query) return query;
   if (!accept) return 'json';
@@ -38,8 +38,8 @@ function keyOf(headers: Headers): string | undefined {
   return headers.get('x-api-key') ?? headers.get('accesskey') ?? undefined;
 }
 
-function intParam(value: string | null, name: string): number | undefined {
-  if (value === null) return undefined;
+function intParam(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d{1,9}$/.test(value)) throw new GatewayError('bad_param', { name, reason: 'harus bilangan bulat ≥ 0' });
   return Number(value);
 }
@@ -50,25 +50,25 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
   app.all('/:agency/:service/:operation', async (c) => {
     const req = c.req.raw;
     const info = callInfo(c);
-    const url = new URL(req.url);
+    const query = parsePairs(splitUrl(req.url).search);
     const lang = pickLang(req);
     let operation = c.req.param('operation');
     const ext = suffix.exec(operation)?.[1];
     if (ext) operation = operation.slice(0, -ext.length - 1);
-    const format = pickFormat(req.headers.get('accept'), url.searchParams.get('format'), ext);
+    const format = pickFormat(req.headers.get('accept'), query.format, ext);
     if (!(formatNames as readonly string[]).includes(format)) {
       return renderProblem(new GatewayError('bad_format', { format }), lang, info.requestId);
     }
     await registry.ready();
     let params: Record<string, string>, page: { limit?: number; offset?: number };
     try {
-      params = parsePairs(url.search.slice(1));
+      const { cursor, limit, offset } = query;
+      params = query;
       for (const name of reserved) delete params[name];
       Object.assign(params, await bodyParams(req, registry.settings.maxBodyBytes));
-      const cursor = url.searchParams.get('cursor');
-      const offset = cursor !== null ? decodeCursor(cursor) : intParam(url.searchParams.get('offset'), 'offset');
-      if (cursor !== null && offset === undefined) throw new GatewayError('bad_param', { name: 'cursor', reason: 'tidak valid' });
-      page = { limit: intParam(url.searchParams.get('limit'), 'limit'), offset };
+      const start = cursor !== undefined ? decodeCursor(cursor) : intParam(offset, 'offset');
+      if (cursor !== undefined && start === undefined) throw new GatewayError('bad_param', { name: 'cursor', reason: 'tidak valid' });
+      page = { limit: intParam(limit, 'limit'), offset: start };
     } catch (err) {
       if (err instanceof GatewayError) return renderProblem(err, lang, info.requestId);
       throw err;
