@@ -7,8 +7,6 @@ import { openSqliteStore, StoreError, StoreOpenError } from './store/index.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { ensureFirstAdmin, resetPassword } from './admin-api/first-admin.ts';
 import { exportConfig, importConfig } from './admin-api/config-document.ts';
-import { seedDemo } from './demo/seed.ts';
-import { importMantraCommand } from './import-mantra/index.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { cliLang, t } from './cli/messages.ts';
 
@@ -136,6 +134,7 @@ async function serve(demo: boolean) {
   if (demo) {
     const admin = await running.store.get('user', running.firstAdmin.username);
     if (!password && admin?.body.mustChangePassword) password = await resetPassword(running.store, running.firstAdmin.username);
+    const { seedDemo } = await import('./demo/seed.ts');
     const { key } = await seedDemo(running.store, running.secrets, dir);
     lines.push(
       '',
@@ -211,8 +210,11 @@ async function main() {
       }
       return fail(t('config_usage'));
     }
-    case 'import-mantra':
+    case 'import-mantra': {
+      // Loaded on use: it brings the MySQL client, which a serving process does not need.
+      const { importMantraCommand } = await import('./import-mantra/index.ts');
       return importMantraCommand({ from: values.from, dryRun: values['dry-run'], rewriteHost: values['rewrite-host'], dataDir: dataDir() });
+    }
     default:
       fail(t('unknown_command', { command }));
   }
