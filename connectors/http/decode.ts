@@ -64,7 +64,7 @@ function parseJson(text: string, status: number): unknown {
   } catch {
     throw unavailable('The backend reply is not valid JSON', status);
   }
-  if (depthOf(value) > TREE_MAX_DEPTH) throw unavailable(`The backend reply is nested deeper than ${TREE_MAX_DEPTH} levels`, status);
+  if (textDepth(text) > TREE_MAX_DEPTH) throw unavailable(`The backend reply is nested deeper than ${TREE_MAX_DEPTH} levels`, status);
   return value;
 }
 
@@ -80,18 +80,31 @@ export function parseXmlReply(body: Uint8Array, contentType: string): unknown {
   }
 }
 
-/** Depth of a JSON value, walked without recursion. */
-function depthOf(root: unknown): number {
+/**
+ * Nesting depth of valid JSON text (what the parsed value's depth is: each object or array one level), counted
+ * on the text: no walk over the parsed tree. Below 2·(max+1) characters the limit cannot be passed.
+ */
+function textDepth(text: string): number {
+  if (text.length < 2 * (TREE_MAX_DEPTH + 1)) return 0;
+  let depth = 0;
   let max = 0;
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length) {
-    const [value, depth] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth + 1 > max) {
-      max = depth + 1;
-      if (max > TREE_MAX_DEPTH) return max;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, with its escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        max = depth;
+        if (max > TREE_MAX_DEPTH) return max;
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
     }
-    for (const v of Object.values(value)) if (v !== null && typeof v === 'object') stack.push([v, depth + 1]);
   }
   return max;
 }
@@ -100,12 +113,21 @@ export function charsetOf(contentType: string): string | undefined {
   return /;\s*charset\s*=\s*"?([A-Za-z0-9._-]+)"?/i.exec(contentType)?.[1];
 }
 
+const utf8 = new TextDecoder('utf-8');
+/** Decoders by charset label (they keep no state between whole-buffer decodes); bounded by the labels seen. */
+const decoders = new Map<string, TextDecoder>();
+
 export function decodeText(body: Uint8Array, charset?: string): string {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset ?? 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
+  if (charset === undefined) return utf8.decode(body);
+  const label = charset.toLowerCase();
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      decoder = utf8;
+    }
+    if (decoders.size < 64) decoders.set(label, decoder);
   }
   return decoder.decode(body);
 }

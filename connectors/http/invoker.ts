@@ -6,7 +6,7 @@
  * idempotent requests within the operation's total time → store → or, when the backend failed, the fallback.
  */
 import { ProxySpec, type ProxySpecInput } from '../../src/model/operation-proxy.ts';
-import { createCredentials } from './auth.ts';
+import { createCredentials, NO_HEADERS } from './auth.ts';
 import { type Breaker, type BreakerOptions, type Outcome, sharedBreakers } from './breaker.ts';
 import { soapProblem, staticProblem } from './config-check.ts';
 import { isProxyError, ProxyError, proxyCodes, unavailable } from './errors.ts';
@@ -70,15 +70,17 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
   async function attempt(req: BackendRequest, signal: AbortSignal | undefined, deadline: number): Promise<Reply & { headers?: Record<string, string> }> {
     let renewed = false;
     for (;;) {
-      let auth: Record<string, string>;
-      try {
-        auth = await credentials.headers(signal);
-      } catch (e) {
-        const err = asProxyError(e);
-        throw new ProxyError(err.code, err.kind, err.message, { ...err.extra, credentials: true });
+      let auth: Record<string, string> | undefined = credentials.fixed;
+      if (!auth) {
+        try {
+          auth = await credentials.headers(signal);
+        } catch (e) {
+          const err = asProxyError(e);
+          throw new ProxyError(err.code, err.kind, err.message, { ...err.extra, credentials: true });
+        }
       }
       const raw = await transport.send(
-        { ...req, headers: { ...req.headers, ...auth } },
+        auth === NO_HEADERS ? req : { ...req, headers: { ...req.headers, ...auth } },
         { signal, deadline, headersTimeoutMs: spec.connectTimeoutMs, maxBytes: spec.maxResponseBytes },
       );
       // A refused token is renewed once; the backend did not act on the request.
@@ -87,7 +89,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
         continue;
       }
       const reply = read(raw);
-      return { ...reply, headers: passHeaders(raw.headers) };
+      return { data: reply.data, status: reply.status, headers: passHeaders(raw.headers) };
     }
   }
 
@@ -131,7 +133,9 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
       try {
         const reply = await callBackend(req, opts.signal);
         if (key) cache!.set(key, { ...reply, at: now() });
-        return { data: reply.data, status: reply.status, source: 'backend', ...(reply.headers ? { headers: reply.headers } : {}) };
+        const result: ProxyResult = { data: reply.data, status: reply.status, source: 'backend' };
+        if (reply.headers) result.headers = reply.headers;
+        return result;
       } catch (e) {
         const err = asProxyError(e);
         if (key && spec.fallback && (err.kind === 'timeout' || err.kind === 'unavailable')) {

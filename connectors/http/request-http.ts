@@ -24,6 +24,7 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
   const template = joinPath(endpoint.pathname, methodPath).replace(/%7B/gi, '{').replace(/%7D/gi, '}');
   const fixedQuery = new URLSearchParams(endpoint.search);
   for (const [k, v] of new URLSearchParams(methodQuery)) fixedQuery.append(k, v);
+  const fixedQs = fixedQuery.toString();
   const names = new Set([...template.matchAll(placeholder)].map((m) => m[1]));
 
   const byPlace = (place: ProxyMapping['in']) => spec.mappings.filter((m) => m.in === place);
@@ -44,20 +45,22 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
       if (v === undefined || v === null || v === '') throw badParam(originalMessages[10005]);
       return encodeURIComponent(segmentValue(text(v)));
     });
-    const query = new URLSearchParams(fixedQuery);
+    // Copied from the fixed query only when a value is added (most calls of a GET by path add none).
+    let added: URLSearchParams | undefined;
+    const append = (k: string, v: string) => (added ??= new URLSearchParams(fixedQuery)).append(k, v);
     const headers: Record<string, string> = { Accept: ACCEPT };
     const body: [string, Scalar][] = [];
 
     if (everyParam) {
       for (const [k, v] of Object.entries(params)) {
         if (names.has(k)) continue;
-        if (paramsInQuery) query.append(k, v);
+        if (paramsInQuery) append(k, v);
         else body.push([k, v]);
       }
     } else {
-      for (const m of queryMaps) add(m, (v) => query.append(m.name, text(v)));
+      for (const m of queryMaps) add(m, (v) => append(m.name, text(v)));
       for (const m of headerMaps) add(m, (v) => (headers[m.name] = headerValue(text(v))));
-      for (const m of bodyMaps) add(m, (v) => (bodyless ? query.append(m.name, text(v)) : body.push([m.name, v])));
+      for (const m of bodyMaps) add(m, (v) => (bodyless ? append(m.name, text(v)) : body.push([m.name, v])));
     }
 
     function add(m: ProxyMapping, put: (v: Scalar) => void): void {
@@ -65,7 +68,7 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
       if (v !== undefined) put(v);
     }
 
-    const qs = query.toString();
+    const qs = added ? added.toString() : fixedQs;
     const req: BackendRequest = {
       method,
       url: endpoint.origin + path + (qs ? `?${qs}` : ''),

@@ -1,4 +1,5 @@
 /** Which backend response headers reach the caller. */
+import type { HeaderReader } from './types.ts';
 
 /** Never passed: hop-by-hop, cookies, authentication challenges, and what the gateway's own encoding decides. */
 const neverPassed = new Set([
@@ -25,7 +26,7 @@ export function responseHeaderFilter(rule: { pass: readonly string[]; drop: read
   if (rule.pass.length === 0) return () => undefined;
   const pass = matcher(rule.pass);
   const drop = matcher(rule.drop);
-  return function passedHeaders(headers: Headers): Record<string, string> | undefined {
+  return function passedHeaders(headers: HeaderReader): Record<string, string> | undefined {
     const out: Record<string, string> = {};
     let any = false;
     headers.forEach((value, name) => {

@@ -1,10 +1,15 @@
 /**
- * One HTTP exchange with a backend: fetch with a headers deadline ("connect") and a whole-call deadline, no
- * redirects followed (a redirect could lead past the host allowlist), and the body read up to a byte limit.
- * Failures become ProxyErrors whose messages name no host.
+ * One HTTP exchange with a backend: a headers deadline ("connect") and a whole-call deadline, no redirects
+ * followed (a redirect could lead past the host allowlist), and the body read up to a byte limit. Failures become
+ * ProxyErrors whose messages name no host.
+ * Plain http:// goes through the keep-alive HTTP/1.1 client (http1/), much cheaper per call; https:// (with the
+ * backend's TLS material) and URLs that client leaves alone go through fetch().
  */
 import { tlsFetchOptions, type TlsMaterial } from '../../src/runtime/fetch-tls.ts';
-import { ProxyError, proxyCodes, timedOut, unavailable } from './errors.ts';
+import { ProxyError, timedOut, unavailable } from './errors.ts';
+import { cancelled, describeNetworkError } from './failure.ts';
+import { Http1Client } from './http1/client.ts';
+import { route } from './http1/target.ts';
 import type { BackendRequest, ProxyDeps, RawResponse } from './types.ts';
 
 export interface SendOptions {
@@ -24,9 +29,16 @@ export interface Transport {
 
 export function createTransport(tls: TlsMaterial, log?: ProxyDeps['log']): Transport {
   const tlsOptions = tlsFetchOptions(tls);
+  const http1 = new Http1Client(log);
   return {
-    send: (req, opts) => send(req, opts, tlsOptions.init, log),
-    close: () => tlsOptions.close(),
+    send(req, opts) {
+      const plain = route(req.url);
+      return plain ? http1.send(plain, req, opts) : send(req, opts, tlsOptions.init, log);
+    },
+    close() {
+      http1.close();
+      tlsOptions.close();
+    },
   };
 }
 
@@ -114,26 +126,4 @@ async function readLimited(res: Response, maxBytes: number, signal: AbortSignal)
     at += c.byteLength;
   }
   return out;
-}
-
-function cancelled(signal: AbortSignal): ProxyError {
-  const reason = signal.reason as { name?: string } | undefined;
-  return reason?.name === 'TimeoutError'
-    ? timedOut('The call was given up: its time ran out')
-    : new ProxyError(proxyCodes.timeout, 'cancelled', 'The call was cancelled');
-}
-
-/** A caller-safe description of a network failure (runtime messages may carry host names). */
-function describeNetworkError(e: unknown): string {
-  let text = '';
-  // Runtimes wrap the cause (Deno: "client error (Connect)" caused by "invalid peer certificate …").
-  for (let err = e as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; err && i < 4; i++) {
-    text += ` ${String(err.code ?? '')} ${String(err.message ?? '')}`;
-    err = err.cause as typeof err;
-  }
-  if (/cert|tls|ssl|handshake|x509|self.signed|issuer/i.test(text)) return 'TLS handshake with the backend failed';
-  if (/refused/i.test(text)) return 'The backend refused the connection';
-  if (/resolve|dns|getaddrinfo|ENOTFOUND|lookup/i.test(text)) return "The backend's host name could not be resolved";
-  if (/reset|closed|socket|EOF|broken/i.test(text)) return 'The connection to the backend broke';
-  return 'The backend could not be reached';
 }

@@ -69,8 +69,15 @@ export interface BackendRequest {
   idempotent: boolean;
 }
 
+/** What readers need of response headers: web Headers, or the HTTP/1.1 client's lighter ResponseHeaders. */
+export interface HeaderReader {
+  /** Case-insensitive; repeated fields joined with ", ". */
+  get(name: string): string | null;
+  forEach(fn: (value: string, name: string) => void): void;
+}
+
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: HeaderReader;
   body: Uint8Array;
 }

@@ -1,10 +1,12 @@
 import type { Runtime, ServeOptions } from './types.ts';
+import { connectTcp } from './bun-tcp.ts';
 
 declare const Bun: any;
 
 export const runtime: Runtime = {
   name: 'bun',
   version: Bun.version,
+  connectTcp,
   compiled: import.meta.url.includes('$bunfs') || import.meta.url.includes('~BUN'),
   args: () => process.argv.slice(2),
   onSignal: (signal, fn) => void process.on(signal, fn),

@@ -1,10 +1,12 @@
 import type { Runtime, ServeOptions } from './types.ts';
+import { connectTcp } from './deno-tcp.ts';
 
 declare const Deno: any;
 
 export const runtime: Runtime = {
   name: 'deno',
   version: Deno.version.deno,
+  connectTcp,
   compiled: false,
   args: () => Deno.args,
   onSignal: (signal, fn) => Deno.addSignalListener(signal, fn),

@@ -13,6 +13,27 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** Callbacks of one TCP connection. */
+export interface TcpHandlers {
+  /** Bytes arrived; the chunk is only valid during the call (it may be a reused buffer). */
+  data(chunk: Uint8Array): void;
+  /** The peer closed or the connection failed (error set). Called at most once, never after close()/destroy(). */
+  close(error?: unknown): void;
+}
+
+/** A connected TCP socket. Writes are queued in order when the kernel buffer is full. */
+export interface TcpSocket {
+  /** Strings must be ASCII (request heads); anything else goes as bytes. */
+  write(data: string | Uint8Array): void;
+  /** Graceful close (idle connections). */
+  close(): void;
+  /** Immediate close (errors, timeouts, cancellation). */
+  destroy(): void;
+  /** Whether an open connection keeps the process alive (idle pooled ones should not). */
+  ref(): void;
+  unref(): void;
+}
+
 export interface Runtime {
   name: 'bun' | 'deno';
   version: string;
@@ -22,4 +43,6 @@ export interface Runtime {
   /** True inside a `bun build --compile` binary. */
   compiled: boolean;
   onSignal(signal: 'SIGINT' | 'SIGTERM', fn: () => void): void;
+  /** Opens a plain TCP connection; rejects with the runtime's error (it may name the host: never show it). */
+  connectTcp(host: string, port: number, handlers: TcpHandlers): Promise<TcpSocket>;
 }
