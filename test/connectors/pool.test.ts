@@ -149,6 +149,8 @@ describe('connector pool', () => {
       const slow = pool.run(job(connector, many({}), { rowCap: 100_000 }));
       assert.equal((await slow.next()).value?.type, 'rows'); // the job now waits for this consumer
       crashOneWorker(pool);
+      // Not consuming meanwhile: the job waits on its credit and cannot finish before the worker throws.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const rest = await collect(slow);
       assert.equal(rest.error?.kind, 'unavailable');
       assert.equal((await run(pool, job(connector, people({ n: 3 })))).rows.length, 3);
