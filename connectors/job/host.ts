@@ -6,6 +6,8 @@ import type { AdminCall, WireRef } from './types.ts';
 interface Entry {
   version: number;
   pool: Promise<DriverPool>;
+  /** The pool once open: jobs then start without waiting a turn. */
+  open?: DriverPool;
 }
 
 /**
@@ -16,17 +18,23 @@ export class DriverHost {
   #pools = new Map<string, Entry>();
   constructor(private threads: number) {}
 
+  /** The connector's pool when it is open already and current for `ref`. */
+  openPool(ref: WireRef): DriverPool | undefined {
+    const cur = this.#pools.get(ref.id);
+    return cur && cur.version >= ref.version ? cur.open : undefined;
+  }
+
   pool(ref: WireRef): Promise<DriverPool> {
     const cur = this.#pools.get(ref.id);
     if (cur && cur.version >= ref.version) return cur.pool;
     const config = ref.config;
     if (!config) return Promise.reject(new ConnectorError('config', 'connector configuration missing'));
     const maxConnections = Math.max(1, Math.ceil((config.poolSize ?? 5) / Math.max(1, this.threads)));
-    const pool = loadDriver(config.kind).then((d) => d.open(config, { maxConnections }));
-    pool.catch(() => {});
-    this.#pools.set(ref.id, { version: ref.version, pool });
+    const entry: Entry = { version: ref.version, pool: loadDriver(config.kind).then((d) => (entry.open = d.open(config, { maxConnections }))) };
+    entry.pool.catch(() => {});
+    this.#pools.set(ref.id, entry);
     if (cur) cur.pool.then((p) => p.close()).catch(() => {});
-    return pool;
+    return entry.pool;
   }
 
   async call(ref: WireRef, call: AdminCall): Promise<void | TableInfo[] | ColumnInfo[]> {

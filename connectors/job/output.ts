@@ -45,11 +45,13 @@ export class RowsOutput implements Output {
 export const CHUNK = 64 * 1024;
 const utf8 = new TextEncoder();
 
-let formats: Promise<{ getFormat(name: string): Format | undefined }> | undefined;
+type Formats = { getFormat(name: string): Format | undefined };
+let formats: Promise<Formats> | undefined;
+let loaded: Formats | undefined;
 
 /** The formats registry, loaded on the first encode job. */
 export function loadFormats() {
-  return (formats ??= import('../../src/formats/index.ts'));
+  return (formats ??= import('../../src/formats/index.ts').then((m) => (loaded = m)));
 }
 
 const encodeFailed = (err: unknown) =>
@@ -68,7 +70,16 @@ export class EncodeOutput implements Output {
   private constructor(private sink: JobSink, private enc: RowEncoder, private spec: Extract<JobOutput, { mode: 'encode' }>) {}
 
   static async create(spec: Extract<JobOutput, { mode: 'encode' }>, sink: JobSink): Promise<EncodeOutput> {
-    const format = (await loadFormats()).getFormat(spec.format);
+    return EncodeOutput.createNow(spec, sink) ?? EncodeOutput.#create(await loadFormats(), spec, sink);
+  }
+
+  /** Without waiting a turn once the formats are loaded. */
+  static createNow(spec: Extract<JobOutput, { mode: 'encode' }>, sink: JobSink): EncodeOutput | undefined {
+    return loaded && EncodeOutput.#create(loaded, spec, sink);
+  }
+
+  static #create(formats: Formats, spec: Extract<JobOutput, { mode: 'encode' }>, sink: JobSink): EncodeOutput {
+    const format = formats.getFormat(spec.format);
     if (!format) throw new ConnectorError('config', `unknown format "${String(spec.format).slice(0, 32)}"`);
     const enc = format.rows({ envelope: spec.envelope, name: spec.name, columns: spec.columns });
     return new EncodeOutput(sink, enc, spec);

@@ -12,7 +12,7 @@ import type { WireJob } from './types.ts';
  */
 export async function runJob(job: WireJob, host: DriverHost, sink: JobSink, signal: Signal, batchSize: number) {
   try {
-    const pool = await host.pool(job.connector);
+    const pool = host.openPool(job.connector) ?? await host.pool(job.connector);
     const plan = job.plan;
     if (plan.type === 'sql' && plan.write) {
       const affectedRows = await pool.execute(plan, { signal, timeoutMs: job.timeoutMs });
@@ -20,7 +20,7 @@ export async function runJob(job: WireJob, host: DriverHost, sink: JobSink, sign
       return;
     }
     const out: Output = job.output.mode === 'encode'
-      ? await EncodeOutput.create(job.output, sink)
+      ? EncodeOutput.createNow(job.output, sink) ?? await EncodeOutput.create(job.output, sink)
       : new RowsOutput(sink, batchSize);
     const shape = compileShape(job.shape);
     const cap = job.rowCap;
