@@ -12,6 +12,11 @@ import type { ConnectorRef } from './types.ts';
 
 export type { JobEvent, JobOutput, QueryJob } from './job/types.ts';
 
+export interface JobReading {
+  done: Promise<JobEvent[] | AsyncIterator<JobEvent>>;
+  cancel(): void;
+}
+
 export interface PoolOptions {
   /** Worker threads; 0 runs every job inline on this thread through the same handler. Default: the core count. */
   size?: number;
@@ -28,6 +33,12 @@ export interface ConnectorPool {
    * aborting `signal` cancels the statement, and a pending `next()` then rejects with the signal's reason.
    */
   run(job: QueryJob, signal?: AbortSignal): AsyncIterable<JobEvent> & AsyncIterator<JobEvent>;
+  /**
+   * Runs a job like run(), but answers with its events whole when the job sent them in one message (a small
+   * result: the chunk and `end` travel together), sparing the stream; a larger result comes as the stream.
+   * `cancel` stops the job, whichever way it answered.
+   */
+  read(job: QueryJob): JobReading;
   /** Connects and runs a trivial query; rejects with a ConnectorError. */
   test(connector: ConnectorRef): Promise<void>;
   tables(connector: ConnectorRef): Promise<TableInfo[]>;

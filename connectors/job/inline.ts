@@ -1,6 +1,6 @@
 import { Cancel } from '../cancel.ts';
 import type { ColumnInfo, TableInfo } from '../driver.ts';
-import type { ConnectorPool } from '../pool.ts';
+import type { ConnectorPool, JobReading } from '../pool.ts';
 import type { ConnectorRef } from '../types.ts';
 import { fromJobError, poolClosed } from './closed.ts';
 import { Credit } from './credit.ts';
@@ -8,7 +8,7 @@ import { DriverHost } from './host.ts';
 import type { JobSink } from './output.ts';
 import { runJob } from './run.ts';
 import { JobStream } from './stream.ts';
-import type { AdminCall } from './types.ts';
+import type { AdminCall, JobEvent, QueryJob } from './types.ts';
 
 /** Jobs on this thread: the measurement baseline, and the same code path as a worker's. */
 export function inlinePool(batchSize: number, window: number): ConnectorPool {
@@ -17,6 +17,24 @@ export function inlinePool(batchSize: number, window: number): ConnectorPool {
   let closed = false;
   const call = (c: ConnectorRef, admin: AdminCall) =>
     closed ? Promise.reject(fromJobError(poolClosed)) : host.call(c, admin);
+
+  /** Starts a job; `deliver` gets its events, `stop` cancels it. */
+  function start(job: QueryJob, deliver: (events: JobEvent[]) => void, credit: Credit, stop: () => void, ctrl: Cancel) {
+    const sink: JobSink = {
+      send(events) {
+        for (const ev of events) if (ev.type === 'chunk' || ev.type === 'rows') credit.sent();
+        deliver(events);
+      },
+      credit: () => credit.wait(),
+    };
+    const shut = () => {
+      deliver([{ type: 'error', error: poolClosed }]);
+      stop();
+    };
+    running.add(shut);
+    runJob(job, host, sink, ctrl, batchSize).finally(() => running.delete(shut));
+  }
+
   return {
     size: 0,
     run(job, signal) {
@@ -27,24 +45,33 @@ export function inlinePool(batchSize: number, window: number): ConnectorPool {
         ctrl.abort();
       };
       const stream = new JobStream((n) => credit.ack(n), stop, signal);
-      if (closed) {
-        stream.push([{ type: 'error', error: poolClosed }]);
-        return stream;
-      }
-      const sink: JobSink = {
-        send(events) {
-          for (const ev of events) if (ev.type === 'chunk' || ev.type === 'rows') credit.sent();
-          stream.push(events);
-        },
-        credit: () => credit.wait(),
-      };
-      const shut = () => {
-        stream.push([{ type: 'error', error: poolClosed }]);
-        stop();
-      };
-      running.add(shut);
-      runJob(job, host, sink, ctrl, batchSize).finally(() => running.delete(shut));
+      if (closed) stream.push([{ type: 'error', error: poolClosed }]);
+      else start(job, (events) => stream.push(events), credit, stop, ctrl);
       return stream;
+    },
+    read(job): JobReading {
+      const ctrl = new Cancel();
+      const credit = new Credit(window);
+      const stop = () => {
+        credit.close();
+        ctrl.abort();
+      };
+      let settle!: (v: JobEvent[] | JobStream) => void;
+      const done = new Promise<JobEvent[] | JobStream>((resolve) => (settle = resolve));
+      let stream: JobStream | undefined;
+      const deliver = (events: JobEvent[]) => {
+        if (!stream) {
+          const last = events[events.length - 1];
+          // The whole answer in one message: no stream needed.
+          if (last?.type === 'end' || last?.type === 'error') return settle(events);
+          stream = new JobStream((n) => credit.ack(n), stop);
+          settle(stream);
+        }
+        stream.push(events);
+      };
+      if (closed) settle([{ type: 'error', error: poolClosed }]);
+      else start(job, deliver, credit, stop, ctrl);
+      return { done, cancel: () => (stream ? void stream.return() : stop()) };
     },
     test: (c) => call(c, { op: 'test' }) as Promise<void>,
     tables: (c) => call(c, { op: 'tables' }) as Promise<TableInfo[]>,

@@ -147,6 +147,11 @@ export function threadPool(
       t.post({ t: 'run', id, job: wire });
       return stream;
     },
+    read(job) {
+      // Events arrive by message from the worker: the stream is the cheap part here.
+      const stream = this.run(job);
+      return { done: Promise.resolve(stream), cancel: () => void stream.return() };
+    },
     test: (c) => call<void>(c, { op: 'test' }),
     tables: (c) => call<TableInfo[]>(c, { op: 'tables' }),
     columns: (c, table) => call<ColumnInfo[]>(c, { op: 'columns', table }),

@@ -13,6 +13,8 @@ const poolErrors: Record<string, GatewayErrorKey> = {
   timeout: 'timeout',
   unavailable: 'unavailable',
   rowcap: 'row_cap',
+  // A job is cancelled only when its call was given up: the caller went away.
+  cancelled: 'client_gone',
   query: 'query_failed',
   config: 'query_failed',
 };
@@ -40,86 +42,96 @@ export function invokeData(pool: Pool) {
     const meta = req.envelope === 'v1' ? { limit: pageLimit, offset: offset ?? 0 } : undefined;
     // Writes answer affected rows; a JSONata expression needs the rows whole.
     const rowsMode = (plan.type === 'sql' && plan.write) || compiled.jsonata !== undefined;
-    const events = pool.run(
-      {
-        connector: data.connector,
-        plan,
-        timeoutMs: data.timeoutMs,
-        rowCap: data.rowCap,
-        truncate: data.truncate,
-        shape,
-        output: rowsMode
-          ? { mode: 'rows' }
-          : {
-              mode: 'encode',
-              format: req.format,
-              envelope: req.envelope,
-              name: compiled.op.slug,
-              meta,
-              pageLimit,
-              nextCursor: meta && pageLimit ? encodeCursor((offset ?? 0) + pageLimit) : undefined,
-            },
-      },
-    )[Symbol.asyncIterator]();
-    // Leaving the iteration cancels the job, should the caller go away before the answer starts.
-    const stopWatching = whenCallerGone(() => req.signal, () => void events.return?.());
+    const job = {
+      connector: data.connector,
+      plan,
+      timeoutMs: data.timeoutMs,
+      rowCap: data.rowCap,
+      truncate: data.truncate,
+      shape,
+      output: rowsMode
+        ? { mode: 'rows' as const }
+        : {
+            mode: 'encode' as const,
+            format: req.format,
+            envelope: req.envelope,
+            name: compiled.op.slug,
+            meta,
+            pageLimit,
+            nextCursor: meta && pageLimit ? encodeCursor((offset ?? 0) + pageLimit) : undefined,
+          },
+    };
+    const reading = pool.read(job);
+    // Cancelling the job, should the caller go away before the answer starts.
+    const stopWatching = whenCallerGone(() => req.signal, reading.cancel);
     try {
-      await readAhead(ctx, events, rowsMode, meta);
+      const first = await reading.done;
+      if (rowsMode) await collectRows(ctx, first, data.rowCap);
+      else if (Array.isArray(first)) decide(ctx, first, meta);
+      else await readAhead(ctx, first, meta);
     } finally {
       stopWatching();
     }
   };
 }
 
-/** Reads the first events, up to READ_AHEAD bytes, to decide the answer: an error, an empty result, or bytes. */
-async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, rowsMode: boolean, meta: Partial<ResultMeta> | undefined) {
-  const { req } = ctx;
-  if (rowsMode) return collectRows(ctx, events, ctx.op!.data!.rowCap);
+/** Reads the first events, up to READ_AHEAD bytes, to decide the answer. */
+async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, meta: Partial<ResultMeta> | undefined) {
   const buffered: JobEvent[] = [];
   let bytes = 0;
-  let end: Extract<JobEvent, { type: 'end' }> | undefined;
   while (bytes < READ_AHEAD) {
     const step = await events.next();
     if (step.done) throw new GatewayError('client_gone'); // the iteration was ended: the caller went away
-    const ev = step.value;
-    if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
-    if (ev.type === 'end') {
-      end = ev;
-      break;
-    }
-    if (ev.type === 'chunk') bytes += ev.bytes.byteLength;
-    buffered.push(ev);
+    buffered.push(step.value);
+    if (step.value.type === 'end' || step.value.type === 'error') break;
+    if (step.value.type === 'chunk') bytes += step.value.bytes.byteLength;
   }
+  decide(ctx, buffered, meta, events);
+}
 
+/**
+ * The answer from the events read so far: an error, an empty result, or bytes — complete when the last event is
+ * `end`, else followed by the rest of the stream.
+ */
+function decide(ctx: CallContext, events: JobEvent[], meta: Partial<ResultMeta> | undefined, rest?: AsyncIterator<JobEvent>) {
+  const { req } = ctx;
+  const last = events[events.length - 1];
+  if (last?.type === 'error') throw toGatewayError(ctx, last.error);
+  const end = last?.type === 'end' ? last : undefined;
   if (end && end.rowCount === 0) {
     if (req.envelope === 'mantra') {
       throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
     }
     ctx.rows = 0;
     ctx.result = { kind: 'value', data: undefined, rows: [], meta: { ...meta, rowCount: 0 } };
-  } else {
-    if (end) ctx.rows = end.rowCount;
-    ctx.result = { kind: 'stream', buffered, complete: end !== undefined, rest: events };
+    return;
   }
+  if (end) ctx.rows = end.rowCount;
+  ctx.result = { kind: 'stream', buffered: events.filter((ev) => ev.type === 'chunk'), complete: end !== undefined, rest: rest! };
 }
 
 /** Reads a result whole (bounded by the row cap): writes' affected rows, or rows for a JSONata expression. */
-async function collectRows(ctx: CallContext, events: AsyncIterator<JobEvent>, rowCap: number): Promise<void> {
+async function collectRows(ctx: CallContext, source: JobEvent[] | AsyncIterator<JobEvent>, rowCap: number): Promise<void> {
   const rows: Row[] = [];
-  for (;;) {
-    const step = await events.next();
-    if (step.done) break;
-    const ev = step.value;
+  let end: Extract<JobEvent, { type: 'end' }> | undefined;
+  /** Takes one event; true once the result is complete. */
+  const take = (ev: JobEvent): boolean => {
     if (ev.type === 'error') throw toGatewayError(ctx, ev.error);
     if (ev.type === 'rows') rows.push(...ev.rows.slice(0, rowCap - rows.length));
-    if (ev.type === 'end') {
-      if (ev.affectedRows !== undefined) {
-        ctx.rows = ev.affectedRows;
-        ctx.result = { kind: 'value', data: undefined, rows: [{ affected_rows: ev.affectedRows }] };
-        return;
-      }
-      break;
+    if (ev.type === 'end') end = ev;
+    return end !== undefined;
+  };
+  if (Array.isArray(source)) source.some(take);
+  else {
+    for (;;) {
+      const step = await source.next();
+      if (step.done || take(step.value)) break;
     }
+  }
+  if (end?.affectedRows !== undefined) {
+    ctx.rows = end.affectedRows;
+    ctx.result = { kind: 'value', data: undefined, rows: [{ affected_rows: end.affectedRows }] };
+    return;
   }
   const { req } = ctx;
   if (rows.length === 0 && req.envelope === 'mantra') {
