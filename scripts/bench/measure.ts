@@ -29,7 +29,9 @@ export const SAMPLE_NIK = '3201000000000042';
 
 export async function sample(load: LoadSpec): Promise<Sample> {
   const res = await fetch(load.url.replace(/\{nik\}/g, SAMPLE_NIK), {
-    headers: load.headers,
+    // A fresh connection: the one of the check before the load has been idle past the server's keep-alive.
+    headers: { ...load.headers, connection: 'close' },
+    keepalive: false,
     signal: AbortSignal.timeout(30_000),
   });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };

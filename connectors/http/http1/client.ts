@@ -2,8 +2,9 @@
  * A small keep-alive HTTP/1.1 client for plain http:// backends, cheaper per call than fetch(). Same contract as
  * the fetch() path of transport.ts: a headers deadline then a whole-call deadline (one timer, re-armed), the
  * caller's signal, the body read up to maxBytes, no redirects followed, caller-safe ProxyErrors. A connection
- * that failed, timed out or ended oddly is destroyed, never pooled. A pooled connection the server had closed
- * (no byte of an answer before EOF or reset) is retried once on a new connection: the request was not processed.
+ * that failed, timed out or ended oddly is destroyed, never pooled. An idempotent request on a pooled connection
+ * the server had closed (no byte of an answer before EOF or reset) is retried once on a new connection; other
+ * requests are not, since the server may have acted on them before closing (RFC 9110, 9.2.2).
  */
 import { timedOut, unavailable } from '../errors.ts';
 import { cancelled, describeNetworkError } from '../failure.ts';
@@ -31,7 +32,7 @@ export class Http1Client {
       let pool = this.pools.get(route.origin.key);
       if (!pool) this.pools.set(route.origin.key, (pool = new OriginPool(route.origin, this.limits)));
       return new Promise((resolve, reject) =>
-        new Exchange(pool!, bytes, req.method, opts, remaining, this.log, resolve, reject).start()
+        new Exchange(pool!, bytes, req.method, req.idempotent, opts, remaining, this.log, resolve, reject).start()
       );
     } catch (e) {
       return Promise.reject(e);
@@ -66,6 +67,7 @@ class Exchange implements ConnectionUser {
     private readonly pool: OriginPool,
     private readonly bytes: string | Uint8Array,
     private readonly method: string,
+    private readonly idempotent: boolean,
     private readonly opts: SendOptions,
     remaining: number,
     private readonly log: Log,
@@ -124,7 +126,7 @@ class Exchange implements ConnectionUser {
 
   onClose(error?: unknown): void {
     if (this.settled) return;
-    if (!this.received && this.reused && !this.retried) {
+    if (!this.received && this.reused && !this.retried && this.idempotent) {
       // The server closed the pooled connection before it saw the request.
       this.retried = true;
       this.conn = null;
