@@ -24,7 +24,7 @@ export const PLAIN_MAX_ROWS = 10_001;
 /** Statements queued behind the running one on a connection. */
 const MAX_PIPELINE = 2;
 
-/** A read running longer than this is cancelled when its caller leaves; a quicker one is let finish. */
+/** A read still computing (no row yet) after this long is cancelled when its caller leaves; others are let finish. */
 const SLOW_MS = 100;
 
 /** After the row limit is reached, a query still sending rows this long is cancelled. */
@@ -91,11 +91,13 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   async function plain(plan: SqlPlan, opts: QueryOptions): Promise<number> {
     const q = run(plan);
     // A cancel request can reach the connection's next statement (another caller's) when this one ends just before
-    // it arrives. So when the caller leaves, a quick bounded read is let finish and dropped; a statement that has
-    // already run a while (or is past its time) is cancelled.
+    // it arrives; once that one is sending rows it cannot be retried, and its caller's answer would break off. So
+    // when the caller leaves, a bounded read is let finish and its rows dropped, unless it is still computing (no
+    // row yet) after a while. A statement past its time is cancelled.
     const started = performance.now();
+    let receiving = false;
     const { watch, stopped } = watchStatement(opts, () => {
-      if (watch.fired === 'timeout' || performance.now() - started > SLOW_MS) cancelQuery(q);
+      if (watch.fired === 'timeout' || (!receiving && performance.now() - started > SLOW_MS)) cancelQuery(q);
     });
     let delivered = 0;
     let batch: Row[] = [];
@@ -113,6 +115,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     };
     try {
       await Promise.race([stopped, q.forEach((row) => {
+        receiving = true;
         if (watch.fired) return;
         if (delivered < opts.maxRows) {
           batch.push(row as Row);
