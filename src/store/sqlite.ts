@@ -8,6 +8,7 @@ import { migrations } from './migrations.ts';
 import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
 import { StoreOpenError } from './open-errors.ts';
+import { type Checkpoints, startCheckpoints } from './checkpoints.ts';
 
 /** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
 const APPLICATION_ID = 0x4d4e5452;
@@ -72,6 +73,7 @@ class SqliteStore implements Store {
   /** Writes run one at a time; those inside a transaction run in its turn (marked by this context). */
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
+  #checkpoints: Checkpoints | undefined;
   #q;
 
   constructor(private db: DatabaseSync, readonly path: string, private release: () => void) {
@@ -248,7 +250,15 @@ class SqliteStore implements Store {
     remove: (tokenHash: string) => this.#exclusive(() => void this.#q.sessionDel.run(tokenHash, Date.now())),
   };
 
+  startCheckpoints(): Checkpoints {
+    const started = startCheckpoints(this.path, (pages) => this.db.isOpen && this.db.exec(`pragma wal_autocheckpoint = ${pages}`));
+    this.#checkpoints = started;
+    return { ready: started.ready, stop: () => ((this.#checkpoints = undefined), started.stop()) };
+  }
+
   close() {
+    // Stopped properly by whoever started them; if not, the thread must not outlive the store.
+    void this.#checkpoints?.stop();
     try {
       this.db.close();
     } finally {
