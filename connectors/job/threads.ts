@@ -150,7 +150,7 @@ export function threadPool(
     read(job) {
       // Events arrive by message from the worker: the stream is the cheap part here.
       const stream = this.run(job);
-      return { done: Promise.resolve(stream), cancel: () => void stream.return() };
+      return { done: Promise.resolve(stream), cancel: () => void stream.return?.() };
     },
     test: (c) => call<void>(c, { op: 'test' }),
     tables: (c) => call<TableInfo[]>(c, { op: 'tables' }),

@@ -6,6 +6,7 @@
  *   bun scripts/bench/cpu-per-call.ts [case ...]     cases: proxy, pg, pg-compat, pg-raw (postgres.js alone)
  * Env: BENCH_CALLS (default 20000), BENCH_TRACKS=0 to switch tracks off, BENCH_WORKERS (default 0).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { configure, AGENCY, SERVICE } from './mantra.ts';
 import { pendudukPg } from './databases.ts';
 import { SAMPLE_NIK } from './measure.ts';
 import { startBackend } from './endpoints.ts';
-import { pinSelf, pinning } from './processes.ts';
+import { pinning } from './processes.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { loadMasterKey, Secrets } from '../../src/security/index.ts';
 import { createPool } from '../../connectors/pool.ts';
@@ -31,8 +32,7 @@ const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['proxy', '
 const pgUrl = await pendudukPg();
 // The backend runs on the load CPU; this process on the server CPU.
 const backend = await startBackend(pinning.load);
-if (pinning.enabled) Bun.spawnSync(['taskset', '-a', '-p', '-c', pinning.server, String(process.pid)]);
-void pinSelf;
+if (pinning.enabled) spawnSync('taskset', ['-a', '-p', '-c', pinning.server, String(process.pid)], { stdio: 'ignore' });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-cpu-'));
 const key = 'cpu-per-call-key-0123456789';
