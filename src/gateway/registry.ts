@@ -5,7 +5,8 @@ import type { Connector } from '../model/connector.ts';
 import type { Subscription } from '../model/subscription.ts';
 import type { Settings } from '../model/settings.ts';
 import { Settings as SettingsSchema } from '../model/settings.ts';
-import type { ConnectorRef, Plan, RowShape } from '../../connectors/types.ts';
+import type { ConnectorRef, Plan, Row, RowShape } from '../../connectors/types.ts';
+import { compileShape } from '../../connectors/job/shape.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import jsonata from 'jsonata';
 import { compileParams } from './params.ts';
@@ -29,8 +30,10 @@ export interface CompiledOperation {
     truncate: boolean;
     limit?: number;
     write: boolean;
-    shape?: RowShape;
   };
+  /** The operation's fields and labels: for jobs (as data), and compiled once for whole values. */
+  shape?: RowShape;
+  shapeRow?: (row: Row) => Row;
   proxy?: ProxyInvoker;
   /** The operation's JSONata expression, compiled once; results it needs are read whole. */
   jsonata?: jsonata.Expression;
@@ -102,7 +105,11 @@ export class Registry {
   }
 
   #compile(id: string, version: number, op: Operation, conn?: { id: string; version: number; body: Connector }): CompiledOperation {
-    const compiled: CompiledOperation = { id, version, op, allowHosts: this.#settings.backendAllowlist.join(','), validate: compileParams(op.params) };
+    const shape = op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined;
+    const compiled: CompiledOperation = {
+      id, version, op, allowHosts: this.#settings.backendAllowlist.join(','), validate: compileParams(op.params),
+      shape, shapeRow: compileShape(shape),
+    };
     try {
       if (op.kind === 'data' && op.data) {
         if (!conn) throw new Error(`connector ${op.data.connector} not found`);
@@ -115,7 +122,6 @@ export class Registry {
           truncate: op.data.truncate,
           limit: op.data.form === 'table' ? op.data.limit : undefined,
           write: op.data.write,
-          shape: op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined,
         };
       }
       if (op.shape?.jsonata) compiled.jsonata = jsonata(op.shape.jsonata, { timeout: 1000, stack: 200 } as jsonata.JsonataOptions);

@@ -84,6 +84,22 @@ describe('proxy operations', { skip }, () => {
     assert.match(res.headers.get('content-type')!, /^application\/json/, 'our own headers win');
   });
 
+  test('a proxy reply is shaped: fields renamed, codes labelled, and a subscription\'s field masked', async () => {
+    flakyMode = 'ok';
+    await hub.put('operation', {
+      agency: 'hub', service: 'kependudukan', slug: 'status_shaped', kind: 'proxy', params: [{ name: 'nik' }],
+      proxy: { style: 'get', endpoint: flakyBase, method: 'status', timeoutMs: 500 },
+      shape: { fields: [{ from: 'nik', as: 'nomor' }, { from: 'status' }], labels: { status: { hidup: 'Hidup' } } },
+    });
+    await hub.subscribe(HUB_KEY, 'hub', 'kependudukan', 'status_shaped');
+    const plain = await hub.app.request('/v1/hub/kependudukan/status_shaped?nik=3201000000000042', { headers: { 'X-API-Key': HUB_KEY } });
+    assert.deepEqual((await plain.json()).data, { nomor: '3201000000000042', status: 'Hidup' });
+    const maskedKey = 'hubkeymask1';
+    await hub.subscribe(maskedKey, 'hub', 'kependudukan', 'status_shaped', { maskFields: ['nomor'] });
+    const masked = await hub.app.request('/v1/hub/kependudukan/status_shaped?nik=3201000000000042', { headers: { 'X-API-Key': maskedKey } });
+    assert.deepEqual((await masked.json()).data, { nomor: '3201**********42', status: 'Hidup' });
+  });
+
   test('backend down: fallback serves the last good answer, marked', async () => {
     flakyMode = 'down';
     const res = await hub.app.request('/v1/hub/kependudukan/status?nik=42', { headers: { 'X-API-Key': HUB_KEY } });

@@ -5,6 +5,7 @@ import { GatewayError, type GatewayErrorKey } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { encodeCursor } from '../cursor.ts';
 import { whenCallerGone } from '../caller-gone.ts';
+import { withFieldRules } from '../field-rules.ts';
 
 /** Bytes read ahead before the answer starts: small answers go out whole, with a Content-Length. */
 const READ_AHEAD = 64 * 1024;
@@ -34,10 +35,7 @@ export function invokeData(pool: Pool) {
     const limit = req.page?.limit !== undefined ? Math.min(req.page.limit, data.limit ?? Infinity) : undefined;
     const offset = req.page?.offset;
     const plan = data.plan(ctx.values!, limit !== undefined || offset !== undefined ? { limit, offset } : undefined);
-    const sub = ctx.subscription;
-    const shape = sub && (sub.hideFields.length || sub.maskFields.length)
-      ? { ...data.shape, hide: sub.hideFields, mask: sub.maskFields }
-      : data.shape;
+    const shape = withFieldRules(compiled.shape, ctx.subscription);
     const pageLimit = limit ?? data.limit;
     const meta = req.envelope === 'v1' ? { limit: pageLimit, offset: offset ?? 0 } : undefined;
     // Writes answer affected rows; a JSONata expression needs the rows whole.

@@ -3,6 +3,7 @@ import type { Row } from '../../formats/types.ts';
 import { GatewayError } from '../errors.ts';
 import type { Stage } from '../types.ts';
 import { log } from '../../observability/log.ts';
+import { hasFieldRules, withFieldRules } from '../field-rules.ts';
 
 const isRecord = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -15,10 +16,11 @@ export function shape(): Stage {
   return async function shape(ctx, next) {
     const result = ctx.result;
     if (result?.kind !== 'value') return next();
-    const { op, jsonata } = ctx.op!;
+    const { op, jsonata, shape: opShape, shapeRow } = ctx.op!;
     const sub = ctx.subscription;
     if (op.kind !== 'data') {
-      const perRecord = compileShape({ fields: op.shape?.fields, labels: op.shape?.labels, hide: sub?.hideFields, mask: sub?.maskFields });
+      // Compiled with the operation; only a subscription's own field rules need a shape of their own.
+      const perRecord = hasFieldRules(sub) ? compileShape(withFieldRules(opShape, sub)) : shapeRow;
       if (perRecord) {
         const data = result.data;
         result.data = Array.isArray(data) ? data.map((r) => (isRecord(r) ? perRecord(r) : r)) : isRecord(data) ? perRecord(data) : data;
