@@ -18,8 +18,20 @@ export function inlinePool(batchSize: number, window: number): ConnectorPool {
   const call = (c: ConnectorRef, admin: AdminCall) =>
     closed ? Promise.reject(fromJobError(poolClosed)) : host.call(c, admin);
 
-  /** Starts a job; `deliver` gets its events, `stop` cancels it. */
-  function start(job: QueryJob, deliver: (events: JobEvent[]) => void, credit: Credit, stop: () => void, ctrl: Cancel) {
+  /** A job's cancel switch, its backpressure, and `stop`, which ends both. */
+  function controls() {
+    const ctrl = new Cancel();
+    const credit = new Credit(window);
+    const stop = () => {
+      credit.close();
+      ctrl.abort();
+    };
+    return { ctrl, credit, stop };
+  }
+  type Controls = ReturnType<typeof controls>;
+
+  /** Starts a job; `deliver` gets its events. */
+  function start(job: QueryJob, deliver: (events: JobEvent[]) => void, { ctrl, credit, stop }: Controls) {
     const sink: JobSink = {
       send(events) {
         for (const ev of events) if (ev.type === 'chunk' || ev.type === 'rows') credit.sent();
@@ -38,24 +50,14 @@ export function inlinePool(batchSize: number, window: number): ConnectorPool {
   return {
     size: 0,
     run(job, signal) {
-      const ctrl = new Cancel();
-      const credit = new Credit(window);
-      const stop = () => {
-        credit.close();
-        ctrl.abort();
-      };
-      const stream = new JobStream((n) => credit.ack(n), stop, signal);
+      const c = controls();
+      const stream = new JobStream((n) => c.credit.ack(n), c.stop, signal);
       if (closed) stream.push([{ type: 'error', error: poolClosed }]);
-      else start(job, (events) => stream.push(events), credit, stop, ctrl);
+      else start(job, (events) => stream.push(events), c);
       return stream;
     },
     read(job): JobReading {
-      const ctrl = new Cancel();
-      const credit = new Credit(window);
-      const stop = () => {
-        credit.close();
-        ctrl.abort();
-      };
+      const c = controls();
       let settle!: (v: JobEvent[] | JobStream) => void;
       const done = new Promise<JobEvent[] | JobStream>((resolve) => (settle = resolve));
       let stream: JobStream | undefined;
@@ -64,14 +66,14 @@ export function inlinePool(batchSize: number, window: number): ConnectorPool {
           const last = events[events.length - 1];
           // The whole answer in one message: no stream needed.
           if (last?.type === 'end' || last?.type === 'error') return settle(events);
-          stream = new JobStream((n) => credit.ack(n), stop);
+          stream = new JobStream((n) => c.credit.ack(n), c.stop);
           settle(stream);
         }
         stream.push(events);
       };
       if (closed) settle([{ type: 'error', error: poolClosed }]);
-      else start(job, deliver, credit, stop, ctrl);
-      return { done, cancel: () => (stream ? void stream.return() : stop()) };
+      else start(job, deliver, c);
+      return { done, cancel: () => (stream ? void stream.return() : c.stop()) };
     },
     test: (c) => call(c, { op: 'test' }) as Promise<void>,
     tables: (c) => call(c, { op: 'tables' }) as Promise<TableInfo[]>,
