@@ -61,7 +61,10 @@ export function startCheckpoints(file: string, setAutoCheckpoint: (pages: number
   return {
     ready,
     async stop() {
-      if (!running) return void worker.terminate();
+      if (!running) {
+        settleReady(false);
+        return void worker.terminate();
+      }
       running = false;
       setAutoCheckpoint(AUTO_CHECKPOINT_PAGES);
       await new Promise<void>((resolve) => {
