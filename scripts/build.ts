@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-const entrypoints = ['src/main.ts', 'connectors/worker.ts', 'src/store/checkpoint-worker.ts'];
+const entrypoints = ['src/main.ts', 'connectors/worker.ts', 'src/store/writer-worker.ts'];
 fs.mkdirSync('dist', { recursive: true });
 const result = spawnSync(process.execPath, ['build', '--compile', '--minify-syntax', ...entrypoints, '--outfile', 'dist/mantra'], {
   stdio: 'inherit',

@@ -45,7 +45,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
     const workers = config.workers ?? settings?.workers ?? defaultWorkers();
     const pool = createPool({ size: workers });
     const mantra = createApp({ store, secrets, pool });
-    const checkpoints = store.startCheckpoints?.();
+    const writer = store.startWriter?.();
     const server = await runtime.serve({
       port: config.port,
       hostname: config.host,
@@ -64,7 +64,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         await server.stop();
         await mantra.tracker.flush();
         await pool.close();
-        await checkpoints?.stop();
+        await writer?.stop();
         store.close();
       },
     };

@@ -1,7 +1,7 @@
 /**
  * CPU time per call without HTTP: the benchmark configuration in a temp data dir, the app called in-process
  * (app.fetch behind the server's own request-id wrapper) by 32 concurrent loops, process.cpuUsage() around
- * the measured calls. Steadier than wrk on 2 cores for comparing two versions of the code; not a throughput figure.
+ * the measured calls (the whole process: the store's writer thread included). Steadier than wrk on 2 cores for comparing two versions of the code; not a throughput figure.
  *
  *   bun scripts/bench/cpu-per-call.ts [case ...]     cases: proxy, pg, pg-compat, pg-raw (postgres.js alone)
  * Env: BENCH_CALLS (default 20000), BENCH_TRACKS=0 to switch tracks off, BENCH_WORKERS (default 0).
@@ -38,6 +38,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-cpu-'));
 const key = 'cpu-per-call-key-0123456789';
 await configure(dir, { pgUrl, backend: backend.base, tracks: process.env.BENCH_TRACKS !== '0' }, key);
 const store = openSqliteStore(dir);
+const writer = store.startWriter?.();
 const pool = createPool({ size: Number(process.env.BENCH_WORKERS ?? 0) });
 const mantra = createApp({ store, secrets: new Secrets(loadMasterKey(dir)), pool });
 const serve = withRequestId((req, env) => mantra.app.fetch(req, env));
@@ -74,17 +75,20 @@ try {
     if (!fn) throw new Error(`unknown case ${name}; known: ${Object.keys(requests).join(', ')}`);
     await run(fn, Number(process.env.BENCH_WARM ?? 10_000));
     const cpu = process.cpuUsage();
+    const main = process.threadCpuUsage();
     const t = performance.now();
     await run(fn, CALLS);
     const used = process.cpuUsage(cpu);
+    const mainUsed = process.threadCpuUsage(main);
     const wall = performance.now() - t;
-    console.log(`${name.padEnd(10)} ${((used.user + used.system) / CALLS).toFixed(1).padStart(6)} µs CPU/call  ` +
+    console.log(`${name.padEnd(10)} ${((used.user + used.system) / CALLS).toFixed(1).padStart(6)} µs CPU/call (${((mainUsed.user + mainUsed.system) / CALLS).toFixed(1)} on the serving thread)  ` +
       `${(CALLS / (wall / 1000)).toFixed(0).padStart(6)} calls/s in-process`);
   }
 } finally {
   await raw.end();
   await mantra.tracker.flush();
   await pool.close();
+  await writer?.stop();
   store.close();
   await backend.child.stop();
   fs.rmSync(dir, { recursive: true, force: true });

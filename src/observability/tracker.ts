@@ -3,37 +3,52 @@ import type { Store, TrackInput } from '../store/index.ts';
 
 /**
  * Group commit of tracks: calls wait until their track is written, but many calls share one transaction.
- * A failed write fails the waiting calls' tracks, never the store.
+ * One batch is written at a time; tracks arriving meanwhile form the next batch, so the busier the server,
+ * the fewer commits per call. A failed write fails the waiting calls' tracks, never the store.
  */
 export class Tracker {
   #queue: TrackInput[] = [];
   #waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #scheduled = false;
+  #writing = false;
+  #idle: (() => void)[] = [];
 
   constructor(private store: Store, private maxBatch = 512) {}
 
   record(track: TrackInput): Promise<void> {
     this.#queue.push(track);
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (this.#queue.length >= this.maxBatch) void this.flush();
-    else if (!this.#scheduled) {
+    if (!this.#writing && !this.#scheduled) {
       // End of this event-loop turn: calls finishing together share a commit, and none waits for a timer.
       this.#scheduled = true;
-      setImmediate(() => void this.flush());
+      setImmediate(() => void this.#write());
     }
     return done;
   }
 
-  async flush() {
+  /** Resolves once every track recorded so far is written (or has failed). */
+  flush(): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0) return Promise.resolve();
+    const idle = new Promise<void>((resolve) => this.#idle.push(resolve));
+    void this.#write();
+    return idle;
+  }
+
+  async #write() {
     this.#scheduled = false;
-    const batch = this.#queue.splice(0);
-    const waiters = this.#waiters.splice(0);
-    if (batch.length === 0) return;
-    try {
-      await this.store.appendTracks(batch);
-      for (const w of waiters) w.resolve();
-    } catch (err) {
-      for (const w of waiters) w.reject(err);
+    if (this.#writing) return;
+    this.#writing = true;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch);
+      const waiters = this.#waiters.splice(0, batch.length);
+      try {
+        await this.store.appendTracks(batch);
+        for (const w of waiters) w.resolve();
+      } catch (err) {
+        for (const w of waiters) w.reject(err);
+      }
     }
+    this.#writing = false;
+    for (const resolve of this.#idle.splice(0)) resolve();
   }
 }

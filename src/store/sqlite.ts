@@ -1,5 +1,4 @@
 import { DatabaseSync } from 'node:sqlite';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -8,7 +7,8 @@ import { migrations } from './migrations.ts';
 import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
 import { StoreOpenError } from './open-errors.ts';
-import { type Checkpoints, startCheckpoints } from './checkpoints.ts';
+import { startWriterThread, type WriterThread } from './writer-thread.ts';
+import { trackAppender } from './track-chain.ts';
 
 /** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
 const APPLICATION_ID = 0x4d4e5452;
@@ -69,11 +69,11 @@ type Row = { kind: string; id: string; version: number; body: string; updated_at
 class SqliteStore implements Store {
   #rev = 0;
   #listeners = new Set<(kind: Kind, id: string) => void>();
-  #lastHash: string;
   /** Writes run one at a time; those inside a transaction run in its turn (marked by this context). */
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
-  #checkpoints: Checkpoints | undefined;
+  #writer: WriterThread | undefined;
+  #appendTracks: (rows: TrackInput[]) => void;
   #q;
 
   constructor(private db: DatabaseSync, readonly path: string, private release: () => void) {
@@ -83,17 +83,11 @@ class SqliteStore implements Store {
       insert: db.prepare('insert into entities (kind, id, version, body, updated_at) values (?, ?, 1, ?, ?)'),
       update: db.prepare('update entities set version = version + 1, body = ?, updated_at = ? where kind = ? and id = ? and version = ?'),
       remove: db.prepare('delete from entities where kind = ? and id = ?'),
-      track: db.prepare(`insert into tracks (at, request_id, interface, agency, service, operation, subscription, consumer,
-        remote, user_agent, format, status, code, duration_ms, rows, params, note, prev_hash, hash)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      stat: db.prepare(`insert into stats (minute, agency, service, operation, calls, errors, total_ms) values (?, ?, ?, ?, ?, ?, ?)
-        on conflict do update set calls = calls + excluded.calls, errors = errors + excluded.errors, total_ms = total_ms + excluded.total_ms`),
       sessionGet: db.prepare('select * from sessions where token_hash = ?'),
       sessionPut: db.prepare('insert or replace into sessions (token_hash, username, csrf, expires_at) values (?, ?, ?, ?)'),
       sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
     };
-    const last = db.prepare('select hash from tracks order by seq desc limit 1').get() as { hash: string } | undefined;
-    this.#lastHash = last?.hash ?? '0'.repeat(64);
+    this.#appendTracks = trackAppender(db);
   }
 
   #decode<K extends Kind>(kind: K, row: Row): Stored<K> {
@@ -194,39 +188,8 @@ class SqliteStore implements Store {
   }
 
   appendTracks(rows: TrackInput[]): Promise<void> {
+    if (this.#writer?.running) return this.#writer.appendTracks(rows);
     return this.#exclusive(() => this.#appendTracks(rows));
-  }
-
-  #appendTracks(rows: TrackInput[]) {
-    if (rows.length === 0) return;
-    this.db.exec('begin immediate');
-    try {
-      // Statistics are summed per minute and operation in memory: one write each per batch.
-      const stats = new Map<string, [string, string, string, string, number, number, number]>();
-      for (const t of rows) {
-        const values = [t.at, t.requestId, t.interface, t.agency, t.service, t.operation, t.subscription ?? null,
-          t.consumer ?? null, t.remote, t.userAgent, t.format, t.status, t.code, t.durationMs, t.rows ?? null,
-          t.params ?? null, t.note ?? null] as const;
-        // Each track's hash covers the previous one: an edit or deletion anywhere breaks the chain.
-        const hash = createHash('sha256').update(this.#lastHash).update(JSON.stringify(values)).digest('hex');
-        this.#q.track.run(...values, this.#lastHash, hash);
-        this.#lastHash = hash;
-        const minute = t.at.slice(0, 16);
-        const key = `${minute} ${t.agency}/${t.service}/${t.operation}`;
-        const stat = stats.get(key) ?? [minute, t.agency, t.service, t.operation, 0, 0, 0];
-        stat[4]++;
-        if (t.status >= 400 || t.code !== 200) stat[5]++;
-        stat[6] += t.durationMs;
-        stats.set(key, stat);
-      }
-      for (const stat of stats.values()) this.#q.stat.run(...stat);
-      this.db.exec('commit');
-    } catch (err) {
-      this.db.exec('rollback');
-      const last = this.db.prepare('select hash from tracks order by seq desc limit 1').get() as { hash: string } | undefined;
-      this.#lastHash = last?.hash ?? '0'.repeat(64);
-      throw err;
-    }
   }
 
   async tracks({ after = 0, limit }: { after?: number; limit: number }) {
@@ -250,15 +213,15 @@ class SqliteStore implements Store {
     remove: (tokenHash: string) => this.#exclusive(() => void this.#q.sessionDel.run(tokenHash, Date.now())),
   };
 
-  startCheckpoints(): Checkpoints {
-    const started = startCheckpoints(this.path, (pages) => this.db.isOpen && this.db.exec(`pragma wal_autocheckpoint = ${pages}`));
-    this.#checkpoints = started;
-    return { ready: started.ready, stop: () => ((this.#checkpoints = undefined), started.stop()) };
+  startWriter(): WriterThread {
+    const writer = startWriterThread(this.path, (pages) => this.db.isOpen && this.db.exec(`pragma wal_autocheckpoint = ${pages}`));
+    this.#writer = writer;
+    return writer;
   }
 
   close() {
     // Stopped properly by whoever started them; if not, the thread must not outlive the store.
-    void this.#checkpoints?.stop();
+    void this.#writer?.stop();
     try {
       this.db.close();
     } finally {

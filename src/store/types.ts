@@ -40,8 +40,8 @@ export interface Session {
  * The configuration and evidence store. Async so that a PostgreSQL store can stand in for clusters.
  * Every body is validated with its zod schema on write and on read.
  */
-export type { Checkpoints } from './checkpoints.ts';
-import type { Checkpoints } from './checkpoints.ts';
+export type { WriterThread } from './writer-thread.ts';
+import type { WriterThread } from './writer-thread.ts';
 
 export interface Store {
   readonly path: string;
@@ -62,8 +62,8 @@ export interface Store {
     put(s: Session): Promise<void>;
     remove(tokenHash: string): Promise<void>;
   };
-  /** Runs the store's upkeep (SQLite: WAL checkpoints) on a thread of its own until stopped or closed. */
-  startCheckpoints?(): Checkpoints;
+  /** Moves track writes and upkeep (SQLite: WAL checkpoints) to a thread of its own until stopped or closed. */
+  startWriter?(): WriterThread;
   close(): void;
 }
 

@@ -40,4 +40,30 @@ describe('tracker', () => {
     await tracker.record(track(2));
     assert.deepEqual(batches, [1]);
   });
+
+  test('tracks arriving while a batch is written wait for it and form the next batch; flush waits for both', async () => {
+    const batches: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const store = {
+      async appendTracks(rows: TrackInput[]) {
+        batches.push(rows.length);
+        if (batches.length === 1) await gate;
+      },
+    } as unknown as Store;
+    const tracker = new Tracker(store);
+    const first = tracker.record(track(0));
+    await new Promise((r) => setImmediate(r));
+    const later = [1, 2, 3].map((i) => tracker.record(track(i)));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [1], 'nothing else is written while the first batch is in flight');
+    let flushed = false;
+    const flush = tracker.flush().then(() => (flushed = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(flushed, false);
+    release();
+    await Promise.all([first, ...later, flush]);
+    assert.deepEqual(batches, [1, 3]);
+    assert.equal(flushed, true);
+  });
 });

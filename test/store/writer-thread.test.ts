@@ -1,0 +1,149 @@
+/**
+ * The store's writer thread: tracks committed on its own connection in one unbroken hash chain with those the
+ * serving thread writes; WAL checkpoints copied into the database file while the serving connection never checkpoints.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
+import { AUTO_CHECKPOINT_PAGES, startWriterThread } from '../../src/store/writer-thread.ts';
+import { GENESIS_HASH } from '../../src/store/track-chain.ts';
+import { migrations } from '../../src/store/migrations.ts';
+import { openSqliteStore, type TrackInput } from '../../src/store/index.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const track = (i: number): TrackInput => ({
+  at: new Date().toISOString(), requestId: `r${i}`, interface: 'v1', agency: 'a', service: 's', operation: 'o',
+  remote: '127.0.0.1', userAgent: 'test', format: 'json', status: 200, code: 200, durationMs: 1, params: 'nik',
+});
+
+/** A database with Mantra's schema, written the way the serving connection writes while the thread runs. */
+function writer(dir: string) {
+  const file = path.join(dir, 'w.db');
+  const db = new DatabaseSync(file);
+  db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma wal_autocheckpoint = 0');
+  for (const m of migrations) db.exec(m);
+  db.exec('create table t (id integer primary key, body text not null)');
+  const insert = db.prepare('insert into t (body) values (?)');
+  return {
+    file,
+    db,
+    write(commits: number) {
+      for (let i = 0; i < commits; i++) {
+        db.exec('begin immediate');
+        for (let k = 0; k < 4; k++) insert.run('x'.repeat(300));
+        db.exec('commit');
+      }
+    },
+  };
+}
+
+/** Recomputes every hash from the stored columns: the chain the audit relies on. */
+function assertChain(file: string, expected: number) {
+  const db = new DatabaseSync(file);
+  const rows = db.prepare('select * from tracks order by seq').all() as any[];
+  db.close();
+  assert.equal(rows.length, expected);
+  let prev = GENESIS_HASH;
+  for (const r of rows) {
+    const values = [r.at, r.request_id, r.interface, r.agency, r.service, r.operation, r.subscription, r.consumer,
+      r.remote, r.user_agent, r.format, r.status, r.code, r.duration_ms, r.rows, r.params, r.note];
+    assert.equal(r.prev_hash, prev, `track ${r.seq} links to the one before`);
+    assert.equal(r.hash, createHash('sha256').update(prev).update(JSON.stringify(values)).digest('hex'), `track ${r.seq} hash`);
+    prev = r.hash;
+  }
+  return rows;
+}
+
+describe('store writer thread', () => {
+  test('copies the WAL into the database file; without it the file stays as it was', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-writer-'));
+    try {
+      const control = writer(fs.mkdtempSync(path.join(dir, 'a-')));
+      const controlBefore = fs.statSync(control.file).size;
+      control.write(300);
+      await sleep(300);
+      const controlSize = fs.statSync(control.file).size;
+
+      const w = writer(fs.mkdtempSync(path.join(dir, 'b-')));
+      const settings: number[] = [];
+      const thread = startWriterThread(w.file, (pages) => settings.push(pages), 50);
+      assert.equal(await thread.ready, true);
+      w.write(300);
+      await sleep(300);
+      const size = fs.statSync(w.file).size;
+      await thread.stop();
+      assert.equal(controlSize, controlBefore, `without checkpoints the file keeps its size (${controlSize} bytes)`);
+      assert.ok(size > controlSize + 300_000, `the thread copied the pages (${size} bytes)`);
+      assert.deepEqual(settings, [0, AUTO_CHECKPOINT_PAGES], 'the writer checkpoints again once the thread stops');
+      assert.equal((w.db.prepare('select count(*) as n from t').get() as { n: number }).n, 1200);
+      control.db.close();
+      w.db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a thread that cannot open the file hands everything back to the serving thread', async () => {
+    const settings: number[] = [];
+    const thread = startWriterThread(path.join(os.tmpdir(), 'no-such-dir-mantra', 'x', 'w.db'), (pages) => settings.push(pages), 50);
+    assert.equal(await thread.ready, false);
+    assert.equal(thread.running, false);
+    assert.deepEqual(settings, [AUTO_CHECKPOINT_PAGES]);
+    await thread.stop();
+  });
+
+  test('tracks written by the thread and by the serving thread form one chain; all there after reopening', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-writer-store-'));
+    try {
+      let store = openSqliteStore(dir);
+      let n = 0;
+      const batch = (size: number) => Array.from({ length: size }, () => track(n++));
+      await store.appendTracks(batch(3)); // before the thread: the serving thread writes
+      const thread = store.startWriter!();
+      assert.equal(await thread.ready, true);
+      assert.equal(thread.running, true);
+      // Many batches in flight at once, answered in order.
+      await Promise.all(Array.from({ length: 200 }, () => store.appendTracks(batch(4))));
+      await sleep(400);
+      assert.ok(fs.statSync(path.join(dir, 'mantra.db')).size > 200_000, 'tracks reached the database file');
+      await thread.stop();
+      assert.equal(thread.running, false);
+      await store.appendTracks(batch(2)); // after it: the serving thread again
+      store.close();
+      store = openSqliteStore(dir);
+      const rows = await store.tracks({ limit: 10_000 });
+      store.close();
+      assert.equal(rows.length, 805);
+      assert.deepEqual(rows.map((r) => r.requestId), Array.from({ length: 805 }, (_, i) => `r${i}`), 'in the order sent');
+      assertChain(path.join(dir, 'mantra.db'), 805);
+      const db = new DatabaseSync(path.join(dir, 'mantra.db'));
+      assert.deepEqual({ ...db.prepare('select sum(calls) as calls, sum(errors) as errors from stats').get() }, { calls: 805, errors: 0 });
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a batch the thread cannot commit fails only its own tracks', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-writer-refuse-'));
+    try {
+      const store = openSqliteStore(dir);
+      const thread = store.startWriter!();
+      assert.equal(await thread.ready, true);
+      const bad = { ...track(1), requestId: null } as unknown as TrackInput; // request_id is not null
+      const results = await Promise.allSettled([store.appendTracks([track(0)]), store.appendTracks([bad]), store.appendTracks([track(2)])]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.match(String((results[1] as PromiseRejectedResult).reason), /NOT NULL/i);
+      await thread.stop();
+      store.close();
+      assertChain(path.join(dir, 'mantra.db'), 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
