@@ -69,6 +69,7 @@ async function run(fn: () => Promise<unknown>, n: number) {
   }));
 }
 
+await mantra.registry.ready();
 try {
   for (const name of cases) {
     const fn = requests[name];

@@ -4,11 +4,14 @@ import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { kinds, type EntityOf, type Kind } from '../model/index.ts';
 import { migrations } from './migrations.ts';
+import { log } from '../observability/log.ts';
 import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
 import { StoreOpenError } from './open-errors.ts';
 import { startWriterThread, type WriterThread } from './writer-thread.ts';
-import { trackAppender } from './track-chain.ts';
+import { GENESIS_HASH, trackIngester } from './track-chain.ts';
+import { TrackIngest } from './track-ingest.ts';
+import { TrackLog } from './track-log.ts';
 
 /** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
 const APPLICATION_ID = 0x4d4e5452;
@@ -23,7 +26,13 @@ export function openSqliteStore(dir: string): Store {
     release();
     throw err;
   }
-  return new SqliteStore(db, file, release);
+  try {
+    return new SqliteStore(db, file, path.join(dir, 'tracks'), release);
+  } catch (err) {
+    db.close();
+    release();
+    throw err;
+  }
 }
 
 function openChecked(file: string): DatabaseSync {
@@ -73,10 +82,12 @@ class SqliteStore implements Store {
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
   #writer: WriterThread | undefined;
-  #appendTracks: (rows: TrackInput[]) => void;
+  #ingestHere: (text: string) => number;
+  #log: TrackLog;
+  #ingest: TrackIngest;
   #q;
 
-  constructor(private db: DatabaseSync, readonly path: string, private release: () => void) {
+  constructor(private db: DatabaseSync, readonly path: string, private logDir: string, private release: () => void) {
     this.#q = {
       get: db.prepare('select * from entities where kind = ? and id = ?'),
       list: db.prepare('select * from entities where kind = ? order by id'),
@@ -87,7 +98,23 @@ class SqliteStore implements Store {
       sessionPut: db.prepare('insert or replace into sessions (token_hash, username, csrf, expires_at) values (?, ?, ?, ?)'),
       sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
     };
-    this.#appendTracks = trackAppender(db);
+    this.#ingestHere = trackIngester(db);
+    // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
+    this.#ingestSegments(logDir);
+    const last = db.prepare('select seq, hash from tracks order by seq desc limit 1').get() as { seq: number; hash: string } | undefined;
+    this.#log = new TrackLog(logDir, last?.seq ?? 0, last?.hash ?? GENESIS_HASH);
+    this.#ingest = new TrackIngest(
+      (text) => this.#writer?.running ? this.#writer.ingest(text) : this.#exclusive(() => this.#ingestHere(text)),
+      (upTo) => this.#log.release(upTo),
+    );
+  }
+
+  /** Moves every track-log segment in `dir` into the tracks table, then deletes it. */
+  #ingestSegments(dir: string) {
+    for (const file of TrackLog.segments(dir)) {
+      this.#ingestHere(fs.readFileSync(file, 'utf8'));
+      fs.rmSync(file, { force: true });
+    }
   }
 
   #decode<K extends Kind>(kind: K, row: Row): Stored<K> {
@@ -187,12 +214,19 @@ class SqliteStore implements Store {
     for (const fn of this.#listeners) fn(kind, id);
   }
 
+  /** Resolves once the tracks are in the track log; they reach the tracks table shortly after. */
   appendTracks(rows: TrackInput[]): Promise<void> {
-    if (this.#writer?.running) return this.#writer.appendTracks(rows);
-    return this.#exclusive(() => this.#appendTracks(rows));
+    if (rows.length === 0) return Promise.resolve();
+    try {
+      this.#ingest.add(this.#log.append(rows));
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async tracks({ after = 0, limit }: { after?: number; limit: number }) {
+    await this.#ingest.flush().catch(() => {}); // what is logged but not yet in the table
     const rows = this.db.prepare('select * from tracks where seq > ? order by seq limit ?').all(after, limit) as any[];
     return rows.map((r) => ({
       seq: r.seq, at: r.at, requestId: r.request_id, interface: r.interface, agency: r.agency, service: r.service,
@@ -222,7 +256,14 @@ class SqliteStore implements Store {
   close() {
     // Stopped properly by whoever started them; if not, the thread must not outlive the store.
     void this.#writer?.stop();
+    this.#ingest.stop();
     try {
+      this.#log.close();
+      try {
+        this.#ingestSegments(this.logDir);
+      } catch (err) {
+        log('error', 'tracks left in the track log; they are taken over when the store opens again', { error: String(err) });
+      }
       this.db.close();
     } finally {
       this.release();

@@ -1,15 +1,14 @@
 import { createWorker, runtime } from '../runtime/index.ts';
 import { log } from '../observability/log.ts';
-import type { TrackInput } from './types.ts';
 
 export type ToWriter =
   | { t: 'start'; file: string; intervalMs: number }
-  | { t: 'tracks'; id: number; rows: TrackInput[] }
+  | { t: 'ingest'; id: number; text: string }
   | { t: 'stop' };
 export type FromWriter =
   | { t: 'started' }
   | { t: 'stopped' }
-  | { t: 'written'; id: number }
+  | { t: 'ingested'; id: number; upTo: number }
   | { t: 'refused'; id: number; message: string }
   | { t: 'error'; message: string };
 
@@ -19,21 +18,19 @@ export const AUTO_CHECKPOINT_PAGES = 1000;
 export interface WriterThread {
   /** Resolves once the thread runs (true) or could not start (false: the serving thread writes and checkpoints). */
   ready: Promise<boolean>;
-  /** Whether appendTracks may be called: false before ready, after stop and after a failure. */
+  /** Whether ingest may be called: false before ready, after stop and after a failure. */
   readonly running: boolean;
-  /** Resolves once the tracks are committed. */
-  appendTracks(rows: TrackInput[]): Promise<void>;
+  /** Moves track-log lines into the tracks table (trackIngester); resolves with the highest seq once committed. */
+  ingest(text: string): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * The store's writer thread: appends tracks and runs WAL checkpoints on a connection of its own, so the serving
- * thread neither commits nor copies pages. Measured on 2 cores (scripts/bench/cpu-per-call.ts pg): a track cost
- * the serving thread about 27 µs when committed there (a commit per event-loop turn) and a checkpoint's fsyncs
- * held it up to 15 ms. `setAutoCheckpoint` switches the serving connection's own checkpoints off while the thread
- * runs and back on when it stops or fails, so the WAL never grows unchecked. If the thread dies, the tracks it
- * had not confirmed fail (their calls answer an error: no answer without evidence) and later ones are written
- * by the serving thread again.
+ * The store's writer thread: moves tracks from the track log into the tracks table and runs WAL checkpoints on a
+ * connection of its own, so the serving thread neither commits tracks nor copies pages (a checkpoint's fsyncs
+ * held it up to 15 ms). `setAutoCheckpoint` switches the serving connection's own checkpoints off while the
+ * thread runs and back on when it stops or fails, so the WAL never grows unchecked. If the thread dies, the
+ * batches it had not confirmed are handed back (ingestion is idempotent) and the serving thread ingests again.
  */
 export function startWriterThread(file: string, setAutoCheckpoint: (pages: number) => void, intervalMs = 250): WriterThread {
   let worker: Worker;
@@ -45,11 +42,11 @@ export function startWriterThread(file: string, setAutoCheckpoint: (pages: numbe
     worker = createWorker(url, 'mantra-store-writer');
   } catch (err) {
     log('warn', 'store writer thread not started; the serving thread writes', { error: String(err) });
-    return { ready: Promise.resolve(false), running: false, appendTracks: () => Promise.reject(new Error('not running')), stop: async () => {} };
+    return { ready: Promise.resolve(false), running: false, ingest: () => Promise.reject(new Error('not running')), stop: async () => {} };
   }
   let running = false;
   let nextId = 0;
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (upTo: number) => void; reject: (e: Error) => void }>();
   let settleReady!: (ok: boolean) => void;
   const ready = new Promise<boolean>((resolve) => (settleReady = resolve));
   let onStopped: (() => void) | undefined;
@@ -66,15 +63,15 @@ export function startWriterThread(file: string, setAutoCheckpoint: (pages: numbe
     onStopped?.();
     worker.terminate();
   };
-  const settle = (id: number, err?: Error) => {
+  const settle = (id: number, result: number | Error) => {
     const p = pending.get(id);
     pending.delete(id);
-    if (err) p?.reject(err);
-    else p?.resolve();
+    if (result instanceof Error) p?.reject(result);
+    else p?.resolve(result);
   };
   worker.onmessage = (e: MessageEvent<FromWriter>) => {
     const msg = e.data;
-    if (msg.t === 'written') settle(msg.id);
+    if (msg.t === 'ingested') settle(msg.id, msg.upTo);
     else if (msg.t === 'refused') settle(msg.id, new Error(msg.message));
     else if (msg.t === 'started') {
       log('debug', 'store writer thread started', { intervalMs });
@@ -94,11 +91,11 @@ export function startWriterThread(file: string, setAutoCheckpoint: (pages: numbe
     get running() {
       return running;
     },
-    appendTracks(rows) {
+    ingest(text) {
       const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<number>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ t: 'tracks', id, rows } satisfies ToWriter);
+        worker.postMessage({ t: 'ingest', id, text } satisfies ToWriter);
       });
     },
     async stop() {
@@ -108,7 +105,7 @@ export function startWriterThread(file: string, setAutoCheckpoint: (pages: numbe
       }
       running = false;
       setAutoCheckpoint(AUTO_CHECKPOINT_PAGES);
-      // The thread answers in order: tracks sent before the stop are committed (and confirmed) before it stops.
+      // The thread answers in order: batches sent before the stop are committed (and confirmed) before it stops.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5000);
         onStopped = () => {

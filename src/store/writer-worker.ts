@@ -1,10 +1,10 @@
 /**
- * The store's writer thread: appends tracks on its own connection and copies the WAL back into the database file
- * (PASSIVE checkpoints: never blocking another writer), so the serving thread neither commits nor checkpoints.
+ * The store's writer thread: moves track-log lines into the tracks table on its own connection and copies the WAL
+ * back into the database file (PASSIVE checkpoints: never blocking another writer).
  */
 import { DatabaseSync } from 'node:sqlite';
 import type { FromWriter, ToWriter } from './writer-thread.ts';
-import { trackAppender } from './track-chain.ts';
+import { trackIngester } from './track-chain.ts';
 
 interface Port {
   onmessage: ((e: MessageEvent<ToWriter>) => void) | null;
@@ -14,7 +14,7 @@ const port = globalThis as unknown as Port;
 const message = (err: unknown) => String((err as Error)?.message ?? err);
 
 let db: DatabaseSync | undefined;
-let append: ReturnType<typeof trackAppender> | undefined;
+let ingest: ReturnType<typeof trackIngester> | undefined;
 let timer: ReturnType<typeof setInterval> | undefined;
 
 function checkpoint() {
@@ -27,10 +27,9 @@ function checkpoint() {
 
 port.onmessage = (e) => {
   const msg = e.data;
-  if (msg.t === 'tracks') {
+  if (msg.t === 'ingest') {
     try {
-      append!(msg.rows);
-      port.postMessage({ t: 'written', id: msg.id });
+      port.postMessage({ t: 'ingested', id: msg.id, upTo: ingest!(msg.text) });
     } catch (err) {
       port.postMessage({ t: 'refused', id: msg.id, message: message(err) });
     }
@@ -38,7 +37,7 @@ port.onmessage = (e) => {
     try {
       db = new DatabaseSync(msg.file);
       db.exec('pragma busy_timeout = 5000; pragma synchronous = normal; pragma wal_autocheckpoint = 0');
-      append = trackAppender(db);
+      ingest = trackIngester(db);
     } catch (err) {
       port.postMessage({ t: 'error', message: message(err) });
       return;

@@ -128,6 +128,7 @@ describe('sqlite store', () => {
       assert.notEqual(rows[0].hash, rows[1].hash);
       assert.match(rows[1].hash, /^[0-9a-f]{64}$/);
       await store.appendTracks([{ ...t, requestId: 'r3', status: 404, code: 10002, durationMs: 2 }]);
+      assert.equal((await store.tracks({ limit: 10 })).length, 3);
       const raw = new DatabaseSync(path.join(store.path));
       const stat = raw.prepare('select calls, errors, total_ms from stats').all();
       raw.close();

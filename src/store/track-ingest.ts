@@ -1,0 +1,59 @@
+import { log } from '../observability/log.ts';
+
+const RETRY_MS = 1000;
+
+/**
+ * Hands logged track lines to the tracks table in large batches: every `intervalMs`, or at once past `maxChars`;
+ * one batch at a time. A failed batch is kept and tried again (ingestion is idempotent), so a track once logged
+ * is never lost on the way.
+ */
+export class TrackIngest {
+  #pending = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private sink: (text: string) => Promise<number>,
+    private onIngested: (upTo: number) => void,
+    private intervalMs = 100,
+    private maxChars = 1024 * 1024,
+  ) {}
+
+  add(text: string) {
+    this.#pending += text;
+    if (this.#pending.length >= this.maxChars) void this.flush().catch(() => {});
+    else this.#schedule(this.intervalMs);
+  }
+
+  /** Resolves once everything added so far is in the table; rejects if that failed (it is tried again later). */
+  async flush(): Promise<void> {
+    while (this.#running) await this.#running.catch(() => {});
+    if (this.#pending === '') return;
+    const text = this.#pending;
+    this.#pending = '';
+    this.#running = this.sink(text).then(
+      (upTo) => this.onIngested(upTo),
+      (err) => {
+        this.#pending = text + this.#pending;
+        log('warn', 'tracks not yet moved from the track log to the database; trying again', { error: String(err) });
+        this.#schedule(RETRY_MS);
+        throw err;
+      },
+    ).finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  stop() {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(ms: number) {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush().catch(() => {});
+    }, ms);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+}
