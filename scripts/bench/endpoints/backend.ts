@@ -4,6 +4,7 @@
  *   /item         a fixed JSON document (the proxy scenario's backend)
  *   /slow?ms=50   the same JSON after a delay (the composite scenario's backends)
  *   /fanout?ms=50 three concurrent /slow calls to BENCH_UPSTREAM, merged (the composite scenario's reference)
+ *   /relay        BENCH_UPSTREAM's /item passed on with fetch() (a hand-written Bun proxy, the runtime's own ceiling)
  */
 const port = Number(process.env.BENCH_PORT);
 const upstream = process.env.BENCH_UPSTREAM;
@@ -23,6 +24,10 @@ Bun.serve({
       case '/slow':
         await Bun.sleep(Number(url.searchParams.get('ms') ?? 50));
         return new Response(item, { headers: json });
+      case '/relay': {
+        const res = await fetch(`${upstream}/item`);
+        return new Response(await res.arrayBuffer(), { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } });
+      }
       case '/fanout': {
         const ms = url.searchParams.get('ms') ?? '50';
         const parts = await Promise.all(

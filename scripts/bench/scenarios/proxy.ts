@@ -3,7 +3,7 @@ import { startNginx } from '../nginx.ts';
 import { startBackend, type Endpoint } from '../endpoints.ts';
 import { compatHeaders, compatUrl, v1Headers, v1Url } from '../mantra.ts';
 import { expectations, measure, SAMPLE_NIK } from '../measure.ts';
-import { lastLines } from '../processes.ts';
+import { lastLines, pinning } from '../processes.ts';
 import type { Row, Scenario } from '../types.ts';
 import { errorRow, withMantra, withReference } from './common.ts';
 
@@ -24,6 +24,10 @@ export const proxy: Scenario = {
       const rows: Row[] = [await withReference(name, 'nginx proxy_pass', () => startNginx({ kind: 'proxy', upstream: backend.base }), (ref) =>
         measure(ctx, { scenario: name, variant: 'nginx proxy_pass', reference: true, server: ref.child,
           load: { url: `${ref.base}/item` }, expect: expectations.contains(SAMPLE_NIK) }))];
+      // Not a target: what the runtime itself reaches as a proxy, for reading Mantra's figure.
+      rows.push(await withReference(name, 'Bun fetch() proxy (hand-written)', () => startBackend(pinning.server, backend.base), (relay) =>
+        measure(ctx, { scenario: name, variant: 'Bun fetch() proxy (hand-written)', server: relay.child,
+          load: { url: `${relay.base}/relay` }, expect: expectations.contains(SAMPLE_NIK) })));
       const op = 'proxy_item';
       rows.push(...await withMantra(ctx, { backend: backend.base }, (m) => [
         { scenario: name, op, variant: variants[0], load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
