@@ -9,7 +9,7 @@ import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
 import { StoreOpenError } from './open-errors.ts';
 import { startWriterThread, type WriterThread } from './writer-thread.ts';
-import { GENESIS_HASH, trackIngester } from './track-chain.ts';
+import { trackIngester } from './track-chain.ts';
 import { TrackIngest } from './track-ingest.ts';
 import { TrackLog } from './track-log.ts';
 
@@ -101,8 +101,8 @@ class SqliteStore implements Store {
     this.#ingestHere = trackIngester(db);
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
     this.#ingestSegments(logDir);
-    const last = db.prepare('select seq, hash from tracks order by seq desc limit 1').get() as { seq: number; hash: string } | undefined;
-    this.#log = new TrackLog(logDir, last?.seq ?? 0, last?.hash ?? GENESIS_HASH);
+    const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
+    this.#log = new TrackLog(logDir, last.seq ?? 0);
     this.#ingest = new TrackIngest(
       (text) => this.#writer?.running ? this.#writer.ingest(text) : this.#exclusive(() => this.#ingestHere(text)),
       (upTo) => this.#log.release(upTo),

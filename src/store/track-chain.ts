@@ -17,26 +17,24 @@ function trackValues(t: TrackInput) {
     t.remote, t.userAgent, t.format, t.status, t.code, t.durationMs, t.rows ?? null, t.params ?? null, t.note ?? null];
 }
 
-/**
- * A track as one line of the track log, `[seq, prev_hash, hash, ...columns]`. Its hash covers the previous one:
- * an edit or deletion anywhere breaks the chain.
- */
-export function chainLine(seq: number, prev: string, t: TrackInput): { line: string; hash: string } {
-  const json = JSON.stringify(trackValues(t));
-  const hash = createHash('sha256').update(prev).update(json).digest('hex');
-  return { line: `[${seq},"${prev}","${hash}",${json.slice(1)}\n`, hash };
+/** A track as one line of the track log: `[seq, ...columns]`. */
+export function logLine(seq: number, t: TrackInput): string {
+  return `[${seq},${JSON.stringify(trackValues(t)).slice(1)}\n`;
 }
 
 /**
- * Moves track-log lines into the tracks table in one transaction, on whichever thread holds `db`. Idempotent (a
- * seq already there is skipped), so a batch may be ingested again after a crash or a retry. A line that does not
- * parse (torn by a crash mid-write, so never answered) is skipped. Statistics are summed per minute and
- * operation for the tracks actually inserted: one write each per batch. Returns the highest seq seen.
+ * Moves track-log lines into the tracks table in one transaction, on whichever thread holds `db`, and chains them
+ * there: each track's hash covers the previous one, so an edit or deletion anywhere breaks the chain. Hashing here
+ * rather than when logging keeps it off the serving thread. Idempotent (a seq already in the table is skipped), so
+ * a batch may be ingested again after a crash or a retry. A line that does not parse (torn by a crash mid-write,
+ * so never answered) is skipped. Statistics are summed per minute and operation for the tracks inserted: one write
+ * each per batch. Returns the highest seq seen.
  */
 export function trackIngester(db: DatabaseSync): (text: string) => number {
-  const insert = db.prepare(`insert or ignore into tracks (seq, prev_hash, hash, at, request_id, interface, agency,
-    service, operation, subscription, consumer, remote, user_agent, format, status, code, duration_ms, rows, params,
-    note) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const last = db.prepare('select seq, hash from tracks order by seq desc limit 1');
+  const insert = db.prepare(`insert into tracks (seq, at, request_id, interface, agency, service, operation,
+    subscription, consumer, remote, user_agent, format, status, code, duration_ms, rows, params, note, prev_hash, hash)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const stat = db.prepare(`insert into stats (minute, agency, service, operation, calls, errors, total_ms)
     values (?, ?, ?, ?, ?, ?, ?) on conflict do update set calls = calls + excluded.calls,
     errors = errors + excluded.errors, total_ms = total_ms + excluded.total_ms`);
@@ -44,20 +42,26 @@ export function trackIngester(db: DatabaseSync): (text: string) => number {
     let upTo = 0;
     db.exec('begin immediate');
     try {
+      const top = last.get() as { seq: number; hash: string } | undefined;
+      let [lastSeq, prev] = [top?.seq ?? 0, top?.hash ?? GENESIS_HASH];
       const stats = new Map<string, [string, string, string, string, number, number, number]>();
       for (const line of text.split('\n')) {
-        if (line === '') continue;
         let row: (string | number | null)[];
         try {
           row = JSON.parse(line);
         } catch {
           continue;
         }
-        if (!Array.isArray(row) || row.length !== 20 || typeof row[0] !== 'number') continue;
-        upTo = Math.max(upTo, row[0]);
-        if (insert.run(...row).changes === 0) continue;
-        const [at, agency, service, operation, status, code, ms] = [row[3], row[6], row[7], row[8], row[14], row[15], row[16]] as
-          [string, string, string, string, number, number, number];
+        if (!Array.isArray(row) || row.length !== 18 || typeof row[0] !== 'number') continue;
+        const seq = row[0];
+        upTo = Math.max(upTo, seq);
+        if (seq <= lastSeq) continue;
+        const values = row.slice(1);
+        const hash = createHash('sha256').update(prev).update(JSON.stringify(values)).digest('hex');
+        insert.run(seq, ...values, prev, hash);
+        [lastSeq, prev] = [seq, hash];
+        const [at, agency, service, operation, status, code, ms] =
+          [row[1], row[4], row[5], row[6], row[12], row[13], row[14]] as [string, string, string, string, number, number, number];
         const minute = at.slice(0, 16);
         const key = `${minute} ${agency}/${service}/${operation}`;
         const s = stats.get(key) ?? [minute, agency, service, operation, 0, 0, 0];

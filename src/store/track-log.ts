@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chainLine } from './track-chain.ts';
+import { logLine } from './track-chain.ts';
 import type { TrackInput } from './types.ts';
 
 /** A segment is closed past this size; it is deleted once its tracks are in the database. */
@@ -8,10 +8,10 @@ const SEGMENT_BYTES = 4 * 1024 * 1024;
 const SEGMENT = /^tracks-(\d{12})\.log$/;
 
 /**
- * The track log: an append-only file where every track is written, hash-chained, before its call is answered —
+ * The track log: an append-only file where every track is written, numbered, before its call is answered —
  * one write() per batch instead of a SQLite commit, which cost the serving thread 14–24 µs per commit
- * (a commit per event-loop turn under load). The tracks table takes the lines over later in large batches
- * (trackIngester); segments whose tracks are all there are deleted, and whatever is left after a crash is taken
+ * (a commit per event-loop turn under load). The tracks table takes the lines over later in large batches and
+ * hash-chains them there (trackIngester); segments whose tracks are all there are deleted, and whatever is left after a crash is taken
  * over when the store opens. As durable as the SQLite commit it replaces (synchronous = normal: written, not
  * fsynced).
  */
@@ -21,7 +21,7 @@ export class TrackLog {
   #closed: { file: string; lastSeq: number }[] = [];
   #number: number;
 
-  constructor(private dir: string, private seq: number, private prev: string) {
+  constructor(private dir: string, private seq: number) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const last = TrackLog.segments(dir).at(-1);
     this.#number = last ? Number(SEGMENT.exec(path.basename(last))![1]) : 0;
@@ -40,22 +40,19 @@ export class TrackLog {
 
   /** Writes the tracks; returns their lines (for the tracks table) once they are in the file. */
   append(rows: TrackInput[]): string {
-    let seq = this.seq, prev = this.prev, text = '';
-    for (const t of rows) {
-      const { line, hash } = chainLine(++seq, prev, t); // throws for a malformed track: nothing of the batch is written
-      text += line;
-      prev = hash;
-    }
-    const bytes = Buffer.from(text);
+    let seq = this.seq, text = '';
+    for (const t of rows) text += logLine(++seq, t); // throws for a malformed track: nothing of the batch is written
+    let bytes: number;
     try {
-      if (fs.writeSync(this.#fd, bytes) !== bytes.length) throw new Error('short write to the track log');
+      bytes = fs.writeSync(this.#fd, text);
+      if (bytes !== Buffer.byteLength(text)) throw new Error('short write to the track log');
     } catch (err) {
       // Whatever part was written is a torn line that ingestion skips; later lines go to a fresh segment.
       this.#rotate();
       throw err;
     }
-    [this.seq, this.prev] = [seq, prev];
-    this.#current.bytes += bytes.length;
+    this.seq = seq;
+    this.#current.bytes += bytes;
     if (this.#current.bytes >= SEGMENT_BYTES) this.#rotate();
     return text;
   }
