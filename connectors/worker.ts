@@ -25,7 +25,7 @@ const jobs = new Map<number, { ctrl: Cancel; credit: Credit }>();
 
 function send(id: number, events: JobEvent[]) {
   let transfer: ArrayBuffer[] | undefined;
-  for (const ev of events) if (ev.type === 'chunk') (transfer ??= []).push(ev.bytes.buffer as ArrayBuffer);
+  for (const ev of events) if (ev.type === 'chunk' && typeof ev.data !== 'string') (transfer ??= []).push(ev.data.buffer as ArrayBuffer);
   outbox.send({ t: 'events', id, events }, transfer);
 }
 

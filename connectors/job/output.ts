@@ -117,7 +117,7 @@ export class EncodeOutput implements Output {
     } catch (err) {
       throw encodeFailed(err);
     }
-    if (!this.enc.needsCount) return this.sink.send([chunk(this.#text + tail), end]);
+    if (!this.enc.needsCount) return this.sink.send([{ type: 'chunk', data: this.#text + tail }, end]);
     // Head with the count, then the buffered rows, in chunks.
     let text = this.enc.head(rowCount);
     for (const part of this.#parts) {
@@ -129,10 +129,10 @@ export class EncodeOutput implements Output {
       }
     }
     this.#parts = [];
-    this.sink.send([chunk(text + tail), end]);
+    this.sink.send([{ type: 'chunk', data: text + tail }, end]);
   }
 }
 
 function chunk(text: string): JobEvent {
-  return { type: 'chunk', bytes: utf8.encode(text) };
+  return { type: 'chunk', data: utf8.encode(text) };
 }

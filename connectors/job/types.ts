@@ -31,7 +31,8 @@ export interface QueryJob {
 }
 
 export type JobEvent =
-  | { type: 'chunk'; bytes: Uint8Array }
+  /** Encoded output: bytes, or text for a job's last chunk (left to the Response or the stream to encode). */
+  | { type: 'chunk'; data: Uint8Array | string }
   | { type: 'rows'; rows: Row[] }
   | { type: 'end'; rowCount: number; truncated: boolean; affectedRows?: number }
   | { type: 'error'; error: JobError };

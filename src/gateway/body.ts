@@ -6,8 +6,8 @@ import { whenCallerGone } from './caller-gone.ts';
  * cancelled when the body stream is, or when the caller goes away (not every runtime cancels the body then).
  */
 export function streamBody(result: StreamResult, callerSignal: () => AbortSignal): BodyInit {
-  const chunks = result.buffered.flatMap((ev) => (ev.type === 'chunk' ? [ev.bytes] : []));
-  if (result.complete) return (chunks.length === 1 ? chunks[0] : concat(chunks)) as Uint8Array<ArrayBuffer>;
+  const chunks = result.buffered.flatMap((ev) => (ev.type === 'chunk' ? [ev.data] : []));
+  if (result.complete) return (chunks.length === 1 ? chunks[0] : concat(chunks.map(bytesOf))) as Uint8Array<ArrayBuffer> | string;
   let i = 0;
   let stopWatching = () => {};
   const finish = () => {
@@ -27,7 +27,7 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
         }, 0);
       },
       async pull(ctrl) {
-        if (i < chunks.length) return ctrl.enqueue(chunks[i++]);
+        if (i < chunks.length) return ctrl.enqueue(bytesOf(chunks[i++]));
         for (;;) {
           const step = await result.rest.next();
           if (step.done || step.value.type === 'end') {
@@ -38,7 +38,7 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
             stopWatching();
             return ctrl.error(new Error('stream failed'));
           }
-          if (step.value.type === 'chunk') return ctrl.enqueue(step.value.bytes);
+          if (step.value.type === 'chunk') return ctrl.enqueue(bytesOf(step.value.data));
         }
       },
       cancel: finish,
@@ -46,6 +46,9 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
     { highWaterMark: 0 },
   );
 }
+
+const utf8 = new TextEncoder();
+const bytesOf = (data: Uint8Array | string) => (typeof data === 'string' ? utf8.encode(data) : data);
 
 export function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));

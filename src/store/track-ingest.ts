@@ -15,7 +15,7 @@ export class TrackIngest {
   constructor(
     private sink: (text: string) => Promise<number>,
     private onIngested: (upTo: number) => void,
-    private intervalMs = 100,
+    private intervalMs = 25,
     private maxChars = 1024 * 1024,
   ) {}
 

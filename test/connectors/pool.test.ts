@@ -69,9 +69,9 @@ describe('connector pool', () => {
 
       test('large results stream in ~64 KiB chunks and decode to the whole document', async () => {
         const r = await run(pool, job(connector, many({}), { output: encode('json'), rowCap: 100_000 }));
-        const chunks = r.events.filter((e) => e.type === 'chunk') as { bytes: Uint8Array }[];
+        const chunks = r.events.filter((e) => e.type === 'chunk') as { data: Uint8Array | string }[];
         assert.ok(chunks.length > 10, `only ${chunks.length} chunks`);
-        for (const c of chunks.slice(0, -1)) assert.ok(c.bytes.length >= 64 * 1024 && c.bytes.length < 80 * 1024, String(c.bytes.length));
+        for (const c of chunks.slice(0, -1)) assert.ok(c.data.length >= 64 * 1024 && c.data.length < 80 * 1024, String(c.data.length));
         const rows = Array.from({ length: 20000 }, (_, i) => ({ n: String(i + 1), teks: `baris ke ${i + 1} — Müller` }));
         assert.equal(r.text, getFormat('json')!.document(envelope('orang_list', rows)));
       });

@@ -50,7 +50,7 @@ export async function collect(events: AsyncIterable<JobEvent>): Promise<Outcome>
   for await (const ev of events) {
     out.events.push(ev);
     if (ev.type === 'rows') out.rows.push(...ev.rows);
-    if (ev.type === 'chunk') out.text += utf8.decode(ev.bytes);
+    if (ev.type === 'chunk') out.text += typeof ev.data === 'string' ? ev.data : utf8.decode(ev.data);
     if (ev.type === 'end') out.end = ev;
     if (ev.type === 'error') out.error = ev.error;
   }

@@ -73,6 +73,9 @@ export function invokeData(pool: Pool) {
   };
 }
 
+/** Bytes of a chunk; a text chunk's UTF-16 length is close enough for the read-ahead budget. */
+const chunkSize = (data: Uint8Array | string) => (typeof data === 'string' ? data.length : data.byteLength);
+
 /** Reads the first events, up to READ_AHEAD bytes, to decide the answer. */
 async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, meta: Partial<ResultMeta> | undefined) {
   const buffered: JobEvent[] = [];
@@ -82,7 +85,7 @@ async function readAhead(ctx: CallContext, events: AsyncIterator<JobEvent>, meta
     if (step.done) throw new GatewayError('client_gone'); // the iteration was ended: the caller went away
     buffered.push(step.value);
     if (step.value.type === 'end' || step.value.type === 'error') break;
-    if (step.value.type === 'chunk') bytes += step.value.bytes.byteLength;
+    if (step.value.type === 'chunk') bytes += chunkSize(step.value.data);
   }
   decide(ctx, buffered, meta, events);
 }
