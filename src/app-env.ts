@@ -1,11 +1,9 @@
-import type { Context } from 'hono';
-
 /** What the server passes to every request as Hono's `c.env` (absent when a test calls app.request()). */
 export type Env = { Bindings: { remoteAddress?: string; requestId?: string } };
 
 /** The request's id and the caller's address, read once per call. */
-export function callInfo(c: Context<Env>): { requestId: string; remote: string } {
-  return { requestId: c.env?.requestId ?? crypto.randomUUID(), remote: c.env?.remoteAddress ?? '' };
+export function callInfo(env: Env['Bindings'] | undefined): { requestId: string; remote: string } {
+  return { requestId: env?.requestId ?? crypto.randomUUID(), remote: env?.remoteAddress ?? '' };
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;

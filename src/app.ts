@@ -6,8 +6,9 @@ import type { Secrets } from './security/index.ts';
 import type { ConnectorPool as Pool } from '../connectors/pool.ts';
 import { Registry } from './gateway/registry.ts';
 import { buildPipeline } from './gateway/pipeline.ts';
-import { compatRoutes } from './gateway/compat/routes.ts';
-import { v1Routes } from './gateway/v1/routes.ts';
+import { compatHandler, compatRoutes } from './gateway/compat/routes.ts';
+import { v1Handler, v1Routes } from './gateway/v1/routes.ts';
+import { gatewayRouter } from './gateway/router.ts';
 import { Tracker } from './observability/tracker.ts';
 import { log } from './observability/log.ts';
 import { createAdminApi } from './admin-api/index.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
 
 export interface MantraApp {
   app: Hono<Env>;
+  /** What the server runs: caller-interface paths straight to their handlers, everything else through `app`. */
+  fetch(req: Request, env?: Env['Bindings']): Response | Promise<Response>;
   registry: Registry;
   tracker: Tracker;
 }
@@ -55,8 +58,11 @@ export function createApp(deps: AppDeps): MantraApp {
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });
 
-  app.route('/', compatRoutes(call, registry));
-  app.route('/v1', v1Routes(call, registry));
+  const compat = compatHandler(call, registry);
+  const v1 = v1Handler(call, registry);
+  const gateway = gatewayRouter(compat, v1);
+  app.route('/', compatRoutes(compat));
+  app.route('/v1', v1Routes(v1));
   app.route('/catalogue', catalogueRoutes(registry));
   app.route('/admin/api', createAdminApi({
     store: deps.store,
@@ -71,12 +77,20 @@ export function createApp(deps: AppDeps): MantraApp {
   app.route('/', adminPage());
 
   app.notFound((c) => c.json({ error: 'not_found', message: notFound[pickLang(c.req.raw)] }, 404));
-  app.onError((err, c) => {
-    if (err instanceof HTTPException) {
-      return c.json({ error: 'http', message: err.message }, err.status);
-    }
-    log('error', 'unhandled error', { requestId: c.env?.requestId, error: String(err), stack: (err as Error).stack });
-    return c.json({ error: 'internal', message: internal[pickLang(c.req.raw)] }, 500);
-  });
-  return { app, registry, tracker };
+  app.onError((err, c) => unhandled(err, c.req.raw, c.env));
+  return {
+    app,
+    registry,
+    tracker,
+    fetch(req, env) {
+      const res = gateway(req, env);
+      return res ? res.catch((err) => unhandled(err, req, env)) : app.fetch(req, env);
+    },
+  };
+}
+
+function unhandled(err: unknown, req: Request, env: Env['Bindings'] | undefined): Response {
+  if (err instanceof HTTPException) return Response.json({ error: 'http', message: err.message }, { status: err.status });
+  log('error', 'unhandled error', { requestId: env?.requestId, error: String(err), stack: (err as Error).stack });
+  return Response.json({ error: 'internal', message: internal[pickLang(req)] }, { status: 500 });
 }

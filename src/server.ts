@@ -53,7 +53,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         ? { cert: fs.readFileSync(config.tlsCert, 'utf8'), key: fs.readFileSync(config.tlsKey, 'utf8') }
         : undefined,
       maxRequestBodySize: 64 * 1024 * 1024,
-      fetch: withRequestId((req, env) => mantra.app.fetch(req, env)),
+      fetch: withRequestId((req, env) => mantra.fetch(req, env)),
     });
     let stopped = false;
     return {

@@ -41,7 +41,7 @@ const store = openSqliteStore(dir);
 const writer = store.startWriter?.();
 const pool = createPool({ size: Number(process.env.BENCH_WORKERS ?? 0) });
 const mantra = createApp({ store, secrets: new Secrets(loadMasterKey(dir)), pool });
-const serve = withRequestId((req, env) => mantra.app.fetch(req, env));
+const serve = withRequestId((req, env) => mantra.fetch(req, env));
 const base = 'http://mantra.local';
 
 const requests: Record<string, () => Promise<unknown>> = {

@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { FormatName } from '../../formats/types.ts';
 import { getFormat } from '../../formats/index.ts';
 import { GatewayError } from '../errors.ts';
@@ -7,16 +7,18 @@ import type { Registry } from '../registry.ts';
 import { bodyParams, parsePairs, phpUrldecode, splitUrl } from '../request-params.ts';
 import { renderCompat, renderCompatError } from './render.ts';
 import { callInfo, type Env } from '../../app-env.ts';
+import type { GatewayRoute } from '../router.ts';
 
 /** The original's URL formats, plus Mantra's additions under the same grammar. */
-const formatOf: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 'serialize', serialize: 'serialize', php: 'php', csv: 'csv' };
+export const compatFormats: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 'serialize', serialize: 'serialize', php: 'php', csv: 'csv' };
+
+export type CompatHandler = (req: Request, env: Env['Bindings'] | undefined, route: GatewayRoute & { format: FormatName }) => Promise<Response>;
 
 /** MANTRA-compatible paths: /{json|xml|api|csv|php|serialize}/{agency}/{service}/{operation}[/{k=v&…}]. */
-export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
-  const app = new Hono<Env>();
-  const handle = (format: FormatName) => async (c: Context<Env>) => {
-    const req = c.req.raw;
-    const info = callInfo(c);
+export function compatHandler(call: Call, registry: Registry): CompatHandler {
+  return async (req, env, route) => {
+    const { format } = route;
+    const info = callInfo(env);
     await registry.ready();
     if (registry.settings.strictCompat && req.headers.get('user-agent') !== 'MANTRA') {
       return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
@@ -31,16 +33,16 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
       if (err instanceof GatewayError) return renderCompatError(getFormat(format)!, err);
       throw err;
     }
-    if (c.req.param('args')) {
+    if (route.args) {
       // The path segment wins; its values are decoded twice, as the original did.
       const segment = parsePairs(url.path.slice(url.path.lastIndexOf('/') + 1));
       for (const [k, v] of Object.entries(segment)) params[k] = phpUrldecode(v);
     }
     const ctx = await call({
       interface: 'compat',
-      agency: c.req.param('agency')!,
-      service: c.req.param('service')!,
-      operation: c.req.param('operation')!,
+      agency: route.agency,
+      service: route.service,
+      operation: route.operation,
       params,
       key: req.headers.get('accesskey') ?? undefined,
       format,
@@ -56,6 +58,16 @@ export function compatRoutes(call: Call, registry: Registry): Hono<Env> {
     });
     return renderCompat(ctx);
   };
-  for (const [prefix, format] of Object.entries(formatOf)) app.all(`/${prefix}/:agency/:service/:operation/:args?`, handle(format));
+}
+
+/** The same handler under Hono, for paths the gateway's own matcher leaves to it (gateway/router.ts). */
+export function compatRoutes(handle: CompatHandler): Hono<Env> {
+  const app = new Hono<Env>();
+  for (const [prefix, format] of Object.entries(compatFormats)) {
+    app.all(`/${prefix}/:agency/:service/:operation/:args?`, (c) => handle(c.req.raw, c.env, {
+      format, agency: c.req.param('agency')!, service: c.req.param('service')!, operation: c.req.param('operation')!,
+      args: c.req.param('args'),
+    }));
+  }
   return app;
 }

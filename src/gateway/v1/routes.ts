@@ -8,6 +8,7 @@ import { bodyParams, parsePairs, splitUrl } from '../request-params.ts';
 import { decodeCursor } from '../cursor.ts';
 import { renderProblem, renderV1 } from './render.ts';
 import { callInfo, type Env } from '../../app-env.ts';
+import type { GatewayRoute } from '../router.ts';
 
 const byMediaType: [RegExp, FormatName][] = [
   [/application\/json|\*\/\*/, 'json'],
@@ -44,15 +45,15 @@ function intParam(value: string | undefined, name: string): number | undefined {
   return Number(value);
 }
 
+export type V1Handler = (req: Request, env: Env['Bindings'] | undefined, route: GatewayRoute) => Promise<Response>;
+
 /** REST v1: /v1/{agency}/{service}/{operation}[.format], real HTTP statuses, problem+json errors. */
-export function v1Routes(call: Call, registry: Registry): Hono<Env> {
-  const app = new Hono<Env>();
-  app.all('/:agency/:service/:operation', async (c) => {
-    const req = c.req.raw;
-    const info = callInfo(c);
+export function v1Handler(call: Call, registry: Registry): V1Handler {
+  return async (req, env, route) => {
+    const info = callInfo(env);
     const query = parsePairs(splitUrl(req.url).search);
     const lang = pickLang(req);
-    let operation = c.req.param('operation');
+    let operation = route.operation;
     const ext = suffix.exec(operation)?.[1];
     if (ext) operation = operation.slice(0, -ext.length - 1);
     const format = pickFormat(req.headers.get('accept'), query.format, ext);
@@ -75,8 +76,8 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
     }
     const ctx = await call({
       interface: 'v1',
-      agency: c.req.param('agency'),
-      service: c.req.param('service'),
+      agency: route.agency,
+      service: route.service,
       operation,
       params,
       key: keyOf(req.headers),
@@ -93,6 +94,13 @@ export function v1Routes(call: Call, registry: Registry): Hono<Env> {
       },
     });
     return renderV1(ctx);
-  });
+  };
+}
+
+/** The same handler under Hono, for paths the gateway's own matcher leaves to it (gateway/router.ts). */
+export function v1Routes(handle: V1Handler): Hono<Env> {
+  const app = new Hono<Env>();
+  app.all('/:agency/:service/:operation', (c) =>
+    handle(c.req.raw, c.env, { agency: c.req.param('agency'), service: c.req.param('service'), operation: c.req.param('operation') }));
   return app;
 }

@@ -1,0 +1,74 @@
+/**
+ * The gateway's own path matcher: which paths it takes, and that the server's entry (mantra.fetch) answers every
+ * path exactly as Hono's routes do, over a real PostgreSQL (the golden cases and edge paths).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gatewayRouter, type GatewayRoute } from '../../src/gateway/router.ts';
+import { needService, pgUrl } from '../support/services.ts';
+import { loadPendudukPg } from '../support/penduduk.ts';
+import { testApp } from '../support/app.ts';
+import { BY_NIK, goldenCases, goldenRequest, setupDukcapil } from '../support/dukcapil.ts';
+
+describe('gateway router', () => {
+  test('takes the plain caller-interface paths and leaves the rest to Hono', async () => {
+    const seen: unknown[] = [];
+    const record = (kind: string) => (_req: Request, _env: unknown, route: GatewayRoute) => {
+      seen.push({ kind, ...route });
+      return Promise.resolve(new Response('ok'));
+    };
+    const route = gatewayRouter(record('compat') as never, record('v1') as never);
+    const claims = (path: string) => route(new Request(`http://mantra.test${path}`), undefined) !== undefined;
+    assert.equal(claims('/v1/a/s/o?x=%20'), true);
+    assert.equal(claims('/v1/a/s/o.xml'), true);
+    assert.equal(claims('/json/a/s/o'), true);
+    assert.equal(claims('/api/a/s/o/nik=1&x=2'), true);
+    assert.deepEqual(seen.at(-1), { kind: 'compat', format: 'serialize', agency: 'a', service: 's', operation: 'o', args: 'nik=1&x=2' });
+    for (const path of ['/v1/a/s', '/v1/a/s/o/x', '/v1//s/o', '/json/a/s/o/', '/json/a/s/o/k=v/x', '/JSON/a/s/o',
+      '/constructor/a/s/o', '/json/a/s/o/nama=Budi%20S', '/v1/a%2Fb/s/o', '/', '/admin/api/x/y']) {
+      assert.equal(claims(path), false, path);
+    }
+  });
+});
+
+const skip = await needService('PostgreSQL', pgUrl);
+
+describe('gateway router against Hono', { skip }, () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    t = await testApp();
+    await setupDukcapil(t, await loadPendudukPg());
+  });
+  after(() => t?.close());
+
+  test('mantra.fetch and the Hono app give the same answers', async () => {
+    const requests: [string, RequestInit][] = goldenCases().map(goldenRequest);
+    const v1 = { headers: { Authorization: `Bearer ${BY_NIK}` } };
+    for (const path of [
+      '/v1/dukcapil/kependudukan/penduduk_by_nik?nik=3201000000000042',
+      '/v1/dukcapil/kependudukan/penduduk_by_nik.xml?nik=3201000000000042',
+      '/v1/dukcapil/kependudukan/penduduk_by_nik?nik=%33201000000000042',
+      '/v1/dukcapil/kependudukan/penduduk_by_nik',
+      '/v1/dukcapil/kependudukan/tidak_ada?nik=1',
+      '/v1/dukcapil/kependudukan',
+      '/v1/dukcapil//penduduk_by_nik',
+    ]) requests.push([path, v1]);
+    const compat = { headers: { AccessKey: BY_NIK } };
+    for (const path of [
+      '/json/dukcapil/kependudukan/penduduk_by_nik/',
+      '/json/dukcapil/kependudukan/penduduk_by_nik/nik=3201000000000042/lebih',
+      '/json/dukcapil/kependudukan/penduduk_by_nik/nik=32010000%3000000042',
+      '/JSON/dukcapil/kependudukan/penduduk_by_nik/nik=3201000000000042',
+      '/xml/dukcapil/kependudukan/penduduk_by_nik?nik=3201000000000042',
+    ]) requests.push([path, compat]);
+    const env = { requestId: 'router-test', remoteAddress: '127.0.0.1' };
+    for (const [path, init] of requests) {
+      const direct = await t.fetch(new Request(`http://mantra.test${path}`, init), env);
+      const viaHono = await t.app.fetch(new Request(`http://mantra.test${path}`, init), env);
+      const label = `${init.method ?? 'GET'} ${path}`;
+      assert.equal(direct.status, viaHono.status, label);
+      assert.equal(direct.headers.get('content-type'), viaHono.headers.get('content-type'), label);
+      assert.equal(await direct.text(), await viaHono.text(), label);
+    }
+  });
+});
