@@ -24,4 +24,8 @@ key=$(grep -oiE '(kunci demo|demo key)[^:]*: [a-z0-9]+' demo.log | awk '{print $
 curl -fs -H "AccessKey: $key" "http://127.0.0.1:$port/json/demo/kependudukan/penduduk_by_nik/nik=3201000000000042" | grep -q 'Penduduk 42'
 curl -fs -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/demo/kependudukan/penduduk_list.csv" | grep -c '^3201' | grep -qx 100
 kill $pid; wait $pid 2>/dev/null || true
+# Both calls' tracks went through the track log and the binary's writer thread into the database; no log is left.
+tracks=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from tracks").fetchone()[0])' "$dir/demo/mantra.db")
+[ "$tracks" -ge 2 ] || { echo "expected the demo calls' tracks, found $tracks"; exit 1; }
+[ -z "$(ls -A "$dir/demo/tracks")" ] || { echo "track log left after a clean stop"; exit 1; }
 echo "smoke test passed"

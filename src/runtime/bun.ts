@@ -18,6 +18,8 @@ export const runtime: Runtime = {
       maxRequestBodySize: opts.maxRequestBodySize,
       // Long exports stream for minutes; Bun's ceiling is 255 s of silence, the app sends data well before that.
       idleTimeout: 255,
+      // Bun's default follows NODE_ENV; development mode would answer an unexpected error with its stack.
+      development: false,
       // The address is looked up only when asked for.
       fetch: (req: Request, srv: any) => opts.fetch(req, { get remoteAddress() { return srv.requestIP(req)?.address ?? ''; } }),
     });

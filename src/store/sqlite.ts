@@ -217,6 +217,7 @@ class SqliteStore implements Store {
   /** Resolves once the tracks are in the track log; they reach the tracks table shortly after. */
   appendTracks(rows: TrackInput[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
+    if (this.#ingest.overloaded) return Promise.reject(new Error('the tracks table keeps refusing tracks'));
     try {
       this.#ingest.add(this.#log.append(rows));
       return Promise.resolve();

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../runtime/sha256.ts';
 import type { TrackInput } from './types.ts';
 
 /** The hash before the first track. */
@@ -56,9 +56,9 @@ export function trackIngester(db: DatabaseSync): (text: string) => number {
         const seq = row[0];
         upTo = Math.max(upTo, seq);
         if (seq <= lastSeq) continue;
-        const values = row.slice(1);
-        const hash = createHash('sha256').update(prev).update(JSON.stringify(values)).digest('hex');
-        insert.run(seq, ...values, prev, hash);
+        // The columns' JSON as logged (JSON text round-trips exactly), without the leading seq.
+        const hash = sha256Hex(prev, '[', line.slice(line.indexOf(',') + 1));
+        insert.run(seq, ...row.slice(1), prev, hash);
         [lastSeq, prev] = [seq, hash];
         const [at, agency, service, operation, status, code, ms] =
           [row[1], row[4], row[5], row[6], row[12], row[13], row[14]] as [string, string, string, string, number, number, number];

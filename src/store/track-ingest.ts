@@ -11,13 +11,21 @@ export class TrackIngest {
   #pending = '';
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
+  #stopped = false;
 
   constructor(
     private sink: (text: string) => Promise<number>,
     private onIngested: (upTo: number) => void,
     private intervalMs = 25,
     private maxChars = 1024 * 1024,
+    /** Tracks waiting for the table, in characters of log lines (about 130,000 tracks): past it, calls are refused. */
+    private maxBacklog = 32 * 1024 * 1024,
   ) {}
+
+  /** Whether the table has fallen so far behind (it keeps failing) that no more tracks should be taken. */
+  get overloaded(): boolean {
+    return this.#pending.length > this.maxBacklog;
+  }
 
   add(text: string) {
     this.#pending += text;
@@ -28,13 +36,14 @@ export class TrackIngest {
   /** Resolves once everything added so far is in the table; rejects if that failed (it is tried again later). */
   async flush(): Promise<void> {
     while (this.#running) await this.#running.catch(() => {});
-    if (this.#pending === '') return;
+    if (this.#pending === '' || this.#stopped) return;
     const text = this.#pending;
     this.#pending = '';
     this.#running = this.sink(text).then(
       (upTo) => this.onIngested(upTo),
       (err) => {
         this.#pending = text + this.#pending;
+        if (this.#stopped) throw err; // the store takes them over from the log when it opens again
         log('warn', 'tracks not yet moved from the track log to the database; trying again', { error: String(err) });
         this.#schedule(RETRY_MS);
         throw err;
@@ -43,7 +52,9 @@ export class TrackIngest {
     return this.#running;
   }
 
+  /** No more batches: what is left stays in the log for the store to take over. */
   stop() {
+    this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
