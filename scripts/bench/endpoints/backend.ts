@@ -5,11 +5,17 @@
  *   /slow?ms=50   the same JSON after a delay (the composite scenario's backends)
  *   /fanout?ms=50 three concurrent /slow calls to BENCH_UPSTREAM, merged (the composite scenario's reference)
  *   /relay        BENCH_UPSTREAM's /item passed on with fetch() (a hand-written Bun proxy, the runtime's own ceiling)
+ *   /relay-http1  the same with Mantra's keep-alive HTTP/1.1 client (connectors/http/http1) instead of fetch()
  */
+import { Http1Client } from '../../../connectors/http/http1/client.ts';
+import { route } from '../../../connectors/http/http1/target.ts';
+
 const port = Number(process.env.BENCH_PORT);
 const upstream = process.env.BENCH_UPSTREAM;
 const item = JSON.stringify({ id: 42, nik: '3201000000000042', nama: 'Penduduk 42', kode_wilayah: 3201042 });
 const json = { 'content-type': 'application/json' };
+const http1 = new Http1Client();
+const upstreamItem = upstream && route(`${upstream}/item`);
 
 Bun.serve({
   port,
@@ -27,6 +33,11 @@ Bun.serve({
       case '/relay': {
         const res = await fetch(`${upstream}/item`);
         return new Response(await res.arrayBuffer(), { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } });
+      }
+      case '/relay-http1': {
+        const res = await http1.send(upstreamItem!, { method: 'GET', url: `${upstream}/item`, headers: {}, idempotent: true },
+          { deadline: Date.now() + 10_000, headersTimeoutMs: 10_000, maxBytes: 1 << 20 });
+        return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } });
       }
       case '/fanout': {
         const ms = url.searchParams.get('ms') ?? '50';

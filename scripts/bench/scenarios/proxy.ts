@@ -24,10 +24,12 @@ export const proxy: Scenario = {
       const rows: Row[] = [await withReference(name, 'nginx proxy_pass', () => startNginx({ kind: 'proxy', upstream: backend.base }), (ref) =>
         measure(ctx, { scenario: name, variant: 'nginx proxy_pass', reference: true, server: ref.child,
           load: { url: `${ref.base}/item` }, expect: expectations.contains(SAMPLE_NIK) }))];
-      // Not a target: what the runtime itself reaches as a proxy, for reading Mantra's figure.
-      rows.push(await withReference(name, 'Bun fetch() proxy (hand-written)', () => startBackend(pinning.server, backend.base), (relay) =>
-        measure(ctx, { scenario: name, variant: 'Bun fetch() proxy (hand-written)', server: relay.child,
-          load: { url: `${relay.base}/relay` }, expect: expectations.contains(SAMPLE_NIK) })));
+      // Not targets: what the runtime itself reaches as a proxy (with fetch(), and with Mantra's own HTTP/1.1 client
+      // but nothing else of Mantra), for reading Mantra's figure.
+      for (const [variant, path] of [['Bun fetch() proxy (hand-written)', '/relay'], ['Bun + Mantra HTTP/1.1 client proxy', '/relay-http1']]) {
+        rows.push(await withReference(name, variant, () => startBackend(pinning.server, backend.base), (relay) =>
+          measure(ctx, { scenario: name, variant, server: relay.child, load: { url: `${relay.base}${path}` }, expect: expectations.contains(SAMPLE_NIK) })));
+      }
       const op = 'proxy_item';
       rows.push(...await withMantra(ctx, { backend: backend.base }, (m) => [
         { scenario: name, op, variant: variants[0], load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
