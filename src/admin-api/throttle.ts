@@ -53,7 +53,7 @@ export class LoginThrottle {
 }
 
 /**
- * Limits how many password derivations run at once: each scrypt takes 128 MiB, so a burst of logins must
+ * Limits how many password derivations run at once: each scrypt takes 32 MiB, so a burst of logins must
  * queue instead of exhausting memory. Beyond `maxWaiting` the caller is told to come back later.
  */
 export class KdfGate {

@@ -1,8 +1,12 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { isBcryptHash, verifyBcrypt } from './bcrypt.ts';
 
-/** OWASP's scrypt parameters: N=2^17, r=8, p=1 (128 MiB, memory-hard). */
-const N = 2 ** 17, R = 8, P = 1, LEN = 32;
+/**
+ * scrypt N=2^15, r=8, p=3: one of OWASP's equal-strength parameter sets, with 32 MiB per derivation instead of
+ * the 128 MiB of N=2^17, p=1, which a server kept resident after its first login (idle RSS ~200 MB on a modest
+ * machine). Hashes with other parameters still verify and are redone at the next login (needsRehash).
+ */
+const N = 2 ** 15, R = 8, P = 3, LEN = 32;
 const MAXMEM = 256 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {

@@ -24,3 +24,14 @@ test('needsRehash: bcrypt and old scrypt parameters yes, today\'s scrypt no', as
   assert.equal(needsRehash('scrypt$16384$8$1$c2FsdA==$a2V5'), true);
   assert.equal(needsRehash('!imported-without-usable-hash'), true);
 });
+
+test('hashes made with the earlier parameters (N=2^17, r=8, p=1) still verify and are due for today\'s', async () => {
+  const { scryptSync } = await import('node:crypto');
+  const salt = Buffer.from('garam-0123456789');
+  const key = scryptSync('kata sandi', salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 });
+  const earlier = `scrypt$131072$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+  assert.equal(await verifyPassword('kata sandi', earlier), true);
+  assert.equal(await verifyPassword('kata sandi lain', earlier), false);
+  assert.equal(needsRehash(earlier), true);
+  assert.match(await hashPassword('x'), /^scrypt\$32768\$8\$3\$/);
+});
