@@ -2,9 +2,9 @@ import { setImmediate } from 'node:timers';
 import type { Store, TrackInput } from '../store/index.ts';
 
 /**
- * Group commit of tracks: calls wait until their track is written, but many calls share one transaction.
- * One batch is written at a time; tracks arriving meanwhile form the next batch, so the busier the server,
- * the fewer commits per call. A failed write fails the waiting calls' tracks, never the store.
+ * Group commit of tracks: calls wait until their track is written (the store's track log), but the calls that
+ * finish in one event-loop turn share one write. One batch is written at a time; tracks arriving meanwhile form
+ * the next one. A failed write fails the waiting calls' tracks, never the store.
  */
 export class Tracker {
   #queue: TrackInput[] = [];

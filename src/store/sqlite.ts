@@ -100,7 +100,7 @@ class SqliteStore implements Store {
     };
     this.#ingestHere = trackIngester(db);
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
-    this.#ingestSegments(logDir);
+    this.#ingestSegments();
     const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
     this.#log = new TrackLog(logDir, last.seq ?? 0);
     this.#ingest = new TrackIngest(
@@ -109,9 +109,9 @@ class SqliteStore implements Store {
     );
   }
 
-  /** Moves every track-log segment in `dir` into the tracks table, then deletes it. */
-  #ingestSegments(dir: string) {
-    for (const file of TrackLog.segments(dir)) {
+  /** Moves every track-log segment into the tracks table, then deletes it. */
+  #ingestSegments() {
+    for (const file of TrackLog.segments(this.logDir)) {
       this.#ingestHere(fs.readFileSync(file, 'utf8'));
       fs.rmSync(file, { force: true });
     }
@@ -261,7 +261,7 @@ class SqliteStore implements Store {
     try {
       this.#log.close();
       try {
-        this.#ingestSegments(this.logDir);
+        this.#ingestSegments();
       } catch (err) {
         log('error', 'tracks left in the track log; they are taken over when the store opens again', { error: String(err) });
       }

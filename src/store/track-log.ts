@@ -8,12 +8,11 @@ const SEGMENT_BYTES = 4 * 1024 * 1024;
 const SEGMENT = /^tracks-(\d{12})\.log$/;
 
 /**
- * The track log: an append-only file where every track is written, numbered, before its call is answered —
- * one write() per batch instead of a SQLite commit, which cost the serving thread 14–24 µs per commit
- * (a commit per event-loop turn under load). The tracks table takes the lines over later in large batches and
- * hash-chains them there (trackIngester); segments whose tracks are all there are deleted, and whatever is left after a crash is taken
- * over when the store opens. As durable as the SQLite commit it replaces (synchronous = normal: written, not
- * fsynced).
+ * The track log: an append-only file where every track is written, numbered, before its call is answered: one
+ * write() per batch instead of a SQLite commit, which cost the serving thread 14–24 µs per commit (a commit per
+ * event-loop turn under load). The tracks table takes the lines over later in large batches and hash-chains them
+ * there (trackIngester); segments whose tracks are all there are deleted, and what a crash left is taken over
+ * when the store opens. As durable as the SQLite commit it replaces (synchronous = normal: written, not fsynced).
  */
 export class TrackLog {
   #fd: number;
@@ -32,10 +31,6 @@ export class TrackLog {
   static segments(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
     return fs.readdirSync(dir).filter((f) => SEGMENT.test(f)).sort().map((f) => path.join(dir, f));
-  }
-
-  get lastSeq() {
-    return this.seq;
   }
 
   /** Writes the tracks; returns their lines (for the tracks table) once they are in the file. */
