@@ -15,8 +15,9 @@ const SEGMENT = /^tracks-(\d{12})\.log$/;
  * when the store opens. As durable as the SQLite commit it replaces (synchronous = normal: written, not fsynced).
  */
 export class TrackLog {
-  #fd: number;
-  #current: { file: string; bytes: number };
+  /** The open segment; none until the first append, and after a failed write (the next append opens one). */
+  #fd: number | undefined;
+  #current = { file: '', bytes: 0 };
   #closed: { file: string; lastSeq: number }[] = [];
   #number: number;
 
@@ -24,7 +25,6 @@ export class TrackLog {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const last = TrackLog.segments(dir).at(-1);
     this.#number = last ? Number(SEGMENT.exec(path.basename(last))![1]) : 0;
-    [this.#fd, this.#current] = this.#open();
   }
 
   /** The segments in a folder, oldest first: what a previous run left behind. */
@@ -39,16 +39,18 @@ export class TrackLog {
     for (const t of rows) text += logLine(++seq, t); // throws for a malformed track: nothing of the batch is written
     let bytes: number;
     try {
+      this.#fd ??= this.#open();
       bytes = fs.writeSync(this.#fd, text);
       if (bytes !== Buffer.byteLength(text)) throw new Error('short write to the track log');
     } catch (err) {
-      // Whatever part was written is a torn line that ingestion skips; later lines go to a fresh segment.
-      this.#rotate();
+      // Whatever part was written is a torn line that ingestion skips; later lines go to a fresh segment (a full
+      // disk fails the calls until there is room again, then tracks go on).
+      this.#endSegment();
       throw err;
     }
     this.seq = seq;
     this.#current.bytes += bytes;
-    if (this.#current.bytes >= SEGMENT_BYTES) this.#rotate();
+    if (this.#current.bytes >= SEGMENT_BYTES) this.#endSegment();
     return text;
   }
 
@@ -59,17 +61,24 @@ export class TrackLog {
 
   /** Closes the file; the segments stay until the store has ingested them. */
   close() {
-    fs.closeSync(this.#fd);
+    this.#endSegment();
   }
 
-  #open(): [number, { file: string; bytes: number }] {
+  #open(): number {
     const file = path.join(this.dir, `tracks-${String(++this.#number).padStart(12, '0')}.log`);
-    return [fs.openSync(file, 'a', 0o600), { file, bytes: 0 }];
+    const fd = fs.openSync(file, 'a', 0o600);
+    this.#current = { file, bytes: 0 };
+    return fd;
   }
 
-  #rotate() {
-    fs.closeSync(this.#fd);
+  #endSegment() {
+    if (this.#fd === undefined) return;
+    try {
+      fs.closeSync(this.#fd);
+    } catch {
+      // closing a file that failed a write: nothing more to lose
+    }
+    this.#fd = undefined;
     this.#closed.push({ file: this.#current.file, lastSeq: this.seq });
-    [this.#fd, this.#current] = this.#open();
   }
 }

@@ -119,4 +119,30 @@ describe('track log', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a failed write fails its own batch only; the next batch goes to a new segment', () => {
+    const dir = tempDir();
+    try {
+      const logDir = path.join(dir, 'tracks');
+      const log = new TrackLog(logDir, 0);
+      log.append([track(1)]);
+      const [segment] = TrackLog.segments(logDir);
+      // Take the file away from the log behind its back, as a failing disk would.
+      for (const fd of fs.readdirSync('/proc/self/fd')) {
+        try {
+          if (fs.readlinkSync(`/proc/self/fd/${fd}`) === segment) fs.closeSync(Number(fd));
+        } catch {
+          // not a file of ours
+        }
+      }
+      assert.throws(() => log.append([track(2)]));
+      assert.match(log.append([track(3)]), /^\[2,/, 'the failed batch took no seq');
+      const segments = TrackLog.segments(logDir);
+      assert.equal(segments.length, 2);
+      assert.match(fs.readFileSync(segments[1], 'utf8'), /"r3"/);
+      log.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
