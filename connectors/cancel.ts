@@ -1,35 +1,41 @@
-/** The part of AbortSignal that drivers use; a real AbortSignal fits it. */
+type Listener = (() => void) | { handleEvent(): void };
+
+/** The part of AbortSignal that drivers and backend calls use; a real AbortSignal fits it. */
 export interface Signal {
   readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
+  /** Why it was aborted (a TimeoutError for a deadline), when known. */
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: Listener, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: Listener): void;
 }
 
 /**
- * A job's cancel switch: an AbortController without the EventTarget machinery, which costs a measurable share
- * of a 1-row query. Listeners run once, in order.
+ * A call's or a job's cancel switch: an AbortController without the EventTarget machinery, which costs a
+ * measurable share of a 1-row query or a proxy call. Listeners run once, in order.
  */
 export class Cancel implements Signal {
   aborted = false;
-  #listeners: (() => void)[] | undefined;
+  reason: unknown;
+  #listeners: Listener[] | undefined;
 
-  addEventListener(_type: 'abort', listener: () => void) {
+  addEventListener(_type: 'abort', listener: Listener) {
     if (this.aborted) return;
     (this.#listeners ??= []).push(listener);
   }
 
-  removeEventListener(_type: 'abort', listener: () => void) {
+  removeEventListener(_type: 'abort', listener: Listener) {
     const l = this.#listeners;
     if (!l) return;
     const i = l.indexOf(listener);
     if (i >= 0) l.splice(i, 1);
   }
 
-  abort() {
+  abort(reason?: unknown) {
     if (this.aborted) return;
     this.aborted = true;
+    this.reason = reason;
     const l = this.#listeners;
     this.#listeners = undefined;
-    if (l) for (const fn of l) fn();
+    if (l) for (const fn of l) typeof fn === 'function' ? fn() : fn.handleEvent();
   }
 }

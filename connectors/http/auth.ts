@@ -2,6 +2,7 @@
 import type { ProxyAuth } from '../../src/model/operation-proxy.ts';
 import { base64, createTokenSource } from './oauth2.ts';
 import type { Transport } from './transport.ts';
+import type { Signal } from '../cancel.ts';
 
 /** No credentials: the request goes out unchanged (no copy per call). */
 export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -9,7 +10,7 @@ export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<st
 export interface Credentials {
   /** Set when the headers never change: callers skip the await per call. */
   fixed?: Record<string, string>;
-  headers(signal?: AbortSignal): Promise<Record<string, string>>;
+  headers(signal?: Signal): Promise<Record<string, string>>;
   /** Called when the backend answered 401: true when a fresh credential is worth one more try. */
   refused(): boolean;
 }

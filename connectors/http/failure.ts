@@ -1,7 +1,8 @@
 /** Caller-safe ProxyErrors for a failed exchange, shared by the fetch() path and the HTTP/1.1 client. */
 import { ProxyError, proxyCodes, timedOut } from './errors.ts';
+import type { Signal } from '../cancel.ts';
 
-export function cancelled(signal: AbortSignal): ProxyError {
+export function cancelled(signal: Signal): ProxyError {
   const reason = signal.reason as { name?: string } | undefined;
   return reason?.name === 'TimeoutError'
     ? timedOut('The call was given up: its time ran out')

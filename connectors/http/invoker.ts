@@ -23,6 +23,7 @@ import type {
 } from './types.ts';
 import { soapRequestBuilder } from '../soap/envelope.ts';
 import { soapReplyReader } from '../soap/reply.ts';
+import type { Signal } from '../cancel.ts';
 
 /** Below this much time left, another attempt is not started. */
 const MIN_ATTEMPT_MS = 20;
@@ -67,7 +68,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
     : () => {};
 
   /** One attempt: credentials, the exchange, and what the reply means. */
-  async function attempt(req: BackendRequest, signal: AbortSignal | undefined, deadline: number): Promise<Reply & { headers?: Record<string, string> }> {
+  async function attempt(req: BackendRequest, signal: Signal | undefined, deadline: number): Promise<Reply & { headers?: Record<string, string> }> {
     let renewed = false;
     for (;;) {
       let auth: Record<string, string> | undefined = credentials.fixed;
@@ -93,7 +94,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
     }
   }
 
-  async function callBackend(req: BackendRequest, signal: AbortSignal | undefined) {
+  async function callBackend(req: BackendRequest, signal: Signal | undefined) {
     const deadline = Date.now() + spec.timeoutMs;
     const attempts = req.idempotent ? spec.retries + 1 : 1;
     for (let n = 1; ; n++) {

@@ -7,6 +7,7 @@ import { decodeText } from './decode.ts';
 import { ProxyError, proxyCodes, unavailable } from './errors.ts';
 import { phpUrlencode } from './php-url.ts';
 import type { Transport } from './transport.ts';
+import type { Signal } from '../cancel.ts';
 
 type OAuth2 = Extract<ProxyAuth, { type: 'oauth2' }>;
 
@@ -16,7 +17,7 @@ const TOKEN_TIMEOUT_MS = 10_000;
 const TOKEN_MAX_BYTES = 64 * 1024;
 
 export interface TokenSource {
-  token(signal?: AbortSignal): Promise<string>;
+  token(signal?: Signal): Promise<string>;
   /** Forget the current token (the backend refused it). */
   invalidate(): void;
 }
@@ -74,7 +75,7 @@ export function createTokenSource(cfg: OAuth2, transport: Transport, now: () => 
   };
 }
 
-function abortion(signal: AbortSignal): Promise<never> {
+function abortion(signal: Signal): Promise<never> {
   return new Promise((_, reject) => {
     const fail = () => reject(new ProxyError(proxyCodes.timeout, 'cancelled', 'The call was cancelled'));
     if (signal.aborted) fail();

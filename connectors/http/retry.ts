@@ -1,4 +1,5 @@
 /** Exponential backoff with jitter, and a sleep that ends early when the call is cancelled. */
+import type { Signal } from '../cancel.ts';
 
 /** Delay before attempt n+1 (n ≥ 1): about base·2^(n-1), capped at max, its upper half random. */
 export function backoffDelay(n: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -6,7 +7,7 @@ export function backoffDelay(n: number, baseMs: number, maxMs: number, random: (
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: Signal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const done = () => {

@@ -11,10 +11,11 @@ import { cancelled, describeNetworkError } from './failure.ts';
 import { Http1Client } from './http1/client.ts';
 import { route } from './http1/target.ts';
 import type { BackendRequest, ProxyDeps, RawResponse } from './types.ts';
+import type { Signal } from '../cancel.ts';
 
 export interface SendOptions {
   /** The caller's cancellation. */
-  signal?: AbortSignal;
+  signal?: Signal;
   /** Date.now() value by which the whole exchange must be over. */
   deadline: number;
   /** Limit until the response headers arrive. */
@@ -57,7 +58,11 @@ async function send(
   const headersMs = Math.min(opts.headersTimeoutMs, remaining);
   const headersTimer = setTimeout(() => headers.abort(), headersMs);
   const signals = [total.signal, headers.signal];
-  if (opts.signal) signals.push(opts.signal);
+  // fetch() needs a real AbortSignal: the caller's cancel switch is bridged to one.
+  const caller = opts.signal && !(opts.signal instanceof AbortSignal) ? new AbortController() : undefined;
+  const bridge = () => caller!.abort(opts.signal!.reason);
+  if (caller) opts.signal!.addEventListener('abort', bridge);
+  if (opts.signal) signals.push(caller?.signal ?? (opts.signal as AbortSignal));
   const signal = AbortSignal.any(signals);
   const why = (e: unknown): ProxyError => {
     if (opts.signal?.aborted) return cancelled(opts.signal);
@@ -85,6 +90,7 @@ async function send(
   } finally {
     clearTimeout(headersTimer);
     clearTimeout(totalTimer);
+    if (caller) opts.signal!.removeEventListener('abort', bridge);
   }
 }
 

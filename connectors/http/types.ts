@@ -1,3 +1,4 @@
+import type { Signal } from '../cancel.ts';
 import type { ProxyError } from './errors.ts';
 import type { BreakerRegistry } from './breaker.ts';
 import type { SoapOperation } from '../soap/wsdl.ts';
@@ -20,7 +21,7 @@ export interface ProxyResult {
 
 export interface InvokeOptions {
   /** The caller's cancellation (client gone, composite deadline). */
-  signal?: AbortSignal;
+  signal?: Signal;
 }
 
 export interface BackendHealth {

@@ -3,16 +3,17 @@ import { log } from '../../observability/log.ts';
 import { GatewayError, keyOfCode } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { whenCallerGone } from '../caller-gone.ts';
+import { Cancel } from '../../../connectors/cancel.ts';
 
 /** Proxy operations call their backend through the invoker built once per configuration. */
 export async function invokeProxy(ctx: CallContext): Promise<void> {
   const proxy = ctx.op!.proxy!;
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.values!)) if (value !== null) params[name] = String(value);
-  const gone = new AbortController();
+  const gone = new Cancel();
   const stopWatching = whenCallerGone(() => ctx.req.signal, () => gone.abort());
   try {
-    const result = await proxy.invoke(params, { signal: gone.signal });
+    const result = await proxy.invoke(params, { signal: gone });
     ctx.result = {
       kind: 'value',
       data: result.data,
