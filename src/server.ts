@@ -55,18 +55,17 @@ export async function startServer(config: ServeConfig): Promise<Running> {
       maxRequestBodySize: 64 * 1024 * 1024,
       fetch: withRequestId((req, env) => mantra.fetch(req, env)),
     });
-    let stopped = false;
+    let stopping: Promise<void> | undefined;
     return {
       ...mantra, server, store, secrets, firstAdmin,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
+      // A second call (a second signal) waits for the first stop instead of cutting it short.
+      stop: () => (stopping ??= (async () => {
         await server.stop();
         await mantra.tracker.flush();
         await pool.close();
         await writer?.stop();
         store.close();
-      },
+      })()),
     };
   } catch (err) {
     store.close();
