@@ -3,13 +3,22 @@ import { log } from '../../observability/log.ts';
 import { GatewayError } from '../errors.ts';
 import type { Stage } from '../types.ts';
 
+let lastMs = 0;
+let lastIso = '';
+/** The time as ISO 8601; calls in the same millisecond share one string. */
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) [lastMs, lastIso] = [ms, new Date(ms).toISOString()];
+  return lastIso;
+}
+
 /**
  * Outermost stage: turns any failure into a GatewayError and writes the track before the answer is released.
  * Parameters are redacted (names only). If the track cannot be written the call fails: no answer without evidence.
  */
 export function track(tracker: Tracker, enabled: () => boolean): Stage {
   return async function track(ctx, next) {
-    const at = new Date().toISOString();
+    const at = nowIso();
     try {
       await next();
     } catch (err) {
