@@ -16,7 +16,7 @@ export class TrackIngest {
   constructor(
     private sink: (text: string) => Promise<number>,
     private onIngested: (upTo: number) => void,
-    private intervalMs = 25,
+    private intervalMs = 10,
     private maxChars = 1024 * 1024,
     /** Tracks waiting for the table, in characters of log lines (about 130,000 tracks): past it, calls are refused. */
     private maxBacklog = 32 * 1024 * 1024,
