@@ -39,3 +39,13 @@ export class Cancel implements Signal {
     if (l) for (const fn of l) typeof fn === 'function' ? fn() : fn.handleEvent();
   }
 }
+
+/** A real AbortSignal following `signal` (for fetch()), and `release` to stop following it. */
+export function abortSignalOf(signal: Signal): { signal: AbortSignal; release(): void } {
+  if (signal instanceof AbortSignal) return { signal, release: () => {} };
+  const ctrl = new AbortController();
+  const abort = () => ctrl.abort(signal.reason);
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort);
+  return { signal: ctrl.signal, release: () => signal.removeEventListener('abort', abort) };
+}

@@ -11,7 +11,7 @@ import { cancelled, describeNetworkError } from './failure.ts';
 import { Http1Client } from './http1/client.ts';
 import { route } from './http1/target.ts';
 import type { BackendRequest, ProxyDeps, RawResponse } from './types.ts';
-import type { Signal } from '../cancel.ts';
+import { abortSignalOf, type Signal } from '../cancel.ts';
 
 export interface SendOptions {
   /** The caller's cancellation. */
@@ -58,11 +58,9 @@ async function send(
   const headersMs = Math.min(opts.headersTimeoutMs, remaining);
   const headersTimer = setTimeout(() => headers.abort(), headersMs);
   const signals = [total.signal, headers.signal];
-  // fetch() needs a real AbortSignal: the caller's cancel switch is bridged to one.
-  const caller = opts.signal && !(opts.signal instanceof AbortSignal) ? new AbortController() : undefined;
-  const bridge = () => caller!.abort(opts.signal!.reason);
-  if (caller) opts.signal!.addEventListener('abort', bridge);
-  if (opts.signal) signals.push(caller?.signal ?? (opts.signal as AbortSignal));
+  // fetch() needs a real AbortSignal: the caller's cancel switch is followed by one.
+  const caller = opts.signal && abortSignalOf(opts.signal);
+  if (caller) signals.push(caller.signal);
   const signal = AbortSignal.any(signals);
   const why = (e: unknown): ProxyError => {
     if (opts.signal?.aborted) return cancelled(opts.signal);
@@ -90,7 +88,7 @@ async function send(
   } finally {
     clearTimeout(headersTimer);
     clearTimeout(totalTimer);
-    if (caller) opts.signal!.removeEventListener('abort', bridge);
+    caller?.release();
   }
 }
 

@@ -69,11 +69,12 @@ export class EncodeOutput implements Output {
 
   private constructor(private sink: JobSink, private enc: RowEncoder, private spec: Extract<JobOutput, { mode: 'encode' }>) {}
 
+  /** Loads the formats first (the first encode job). */
   static async create(spec: Extract<JobOutput, { mode: 'encode' }>, sink: JobSink): Promise<EncodeOutput> {
-    return EncodeOutput.createNow(spec, sink) ?? EncodeOutput.#create(await loadFormats(), spec, sink);
+    return EncodeOutput.#create(await loadFormats(), spec, sink);
   }
 
-  /** Without waiting a turn once the formats are loaded. */
+  /** Without waiting a turn once the formats are loaded; undefined before. */
   static createNow(spec: Extract<JobOutput, { mode: 'encode' }>, sink: JobSink): EncodeOutput | undefined {
     return loaded && EncodeOutput.#create(loaded, spec, sink);
   }

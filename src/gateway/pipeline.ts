@@ -30,10 +30,9 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
     invoke(deps.pool),
     shape(),
   ]);
+  // Callers wait for registry.ready() first: the caller interfaces need its settings before the call anyway.
   return async function call(req) {
     const ctx: CallContext = { req, startedAt: performance.now() };
-    const loading = deps.registry.ready();
-    if (loading) await loading;
     await run(ctx);
     return ctx;
   };

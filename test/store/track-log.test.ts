@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { GENESIS_HASH } from '../../src/store/track-chain.ts';
 import { TrackLog } from '../../src/store/track-log.ts';
 import { openSqliteStore, type TrackInput } from '../../src/store/index.ts';
+import { assertChain } from '../support/track-chain.ts';
 
 const track = (i: number, extra: Partial<TrackInput> = {}): TrackInput => ({
   at: '2026-11-27T23:00:00.000Z', requestId: `r${i}`, interface: 'v1', agency: 'a', service: 's', operation: 'o',
@@ -21,22 +20,6 @@ const track = (i: number, extra: Partial<TrackInput> = {}): TrackInput => ({
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-track-log-'));
-}
-
-function chainOf(file: string) {
-  const db = new DatabaseSync(file);
-  const rows = db.prepare('select * from tracks order by seq').all() as any[];
-  db.close();
-  let prev = GENESIS_HASH;
-  rows.forEach((r, i) => {
-    assert.equal(r.seq, i + 1, 'no gap in seq');
-    const values = [r.at, r.request_id, r.interface, r.agency, r.service, r.operation, r.subscription, r.consumer,
-      r.remote, r.user_agent, r.format, r.status, r.code, r.duration_ms, r.rows, r.params, r.note];
-    assert.equal(r.prev_hash, prev);
-    assert.equal(r.hash, createHash('sha256').update(prev).update(JSON.stringify(values)).digest('hex'));
-    prev = r.hash;
-  });
-  return rows;
 }
 
 describe('track log', () => {
@@ -51,7 +34,7 @@ describe('track log', () => {
       const rows = await store.tracks({ limit: 10 });
       assert.deepEqual(rows.map((r) => [r.requestId, r.code]), [['r1', 200], ['r2', 10002]]);
       store.close();
-      chainOf(path.join(dir, 'mantra.db'));
+      assertChain(path.join(dir, 'mantra.db'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -66,7 +49,7 @@ describe('track log', () => {
       await store.appendTracks([track(4)]);
       assert.deepEqual((await store.tracks({ limit: 10 })).map((r) => r.requestId), ['r1', 'r4']);
       store.close();
-      chainOf(path.join(dir, 'mantra.db'));
+      assertChain(path.join(dir, 'mantra.db'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -82,7 +65,7 @@ describe('track log', () => {
       const segments = TrackLog.segments(path.join(dir, 'tracks'));
       assert.equal(segments.length, 1, `only the open segment is left (${segments.length})`);
       store.close();
-      assert.equal(chainOf(path.join(dir, 'mantra.db')).length, 2500);
+      assert.equal(assertChain(path.join(dir, 'mantra.db')).length, 2500);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -114,7 +97,7 @@ describe('track log', () => {
       const rows = await again.tracks({ limit: 1000 });
       again.close();
       assert.deepEqual(rows.map((r) => r.requestId), Array.from({ length: 302 }, (_, i) => `r${i}`));
-      chainOf(path.join(dir, 'mantra.db'));
+      assertChain(path.join(dir, 'mantra.db'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
