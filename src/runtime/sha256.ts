@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
 
-declare const Bun: { CryptoHasher: new (algorithm: string) => { update(s: string): unknown; digest(enc: 'hex'): string } };
+declare const Bun: { SHA256: { hash(s: string, enc: 'hex'): string } };
 
 /**
- * SHA-256 of the parts (UTF-8) in hex. Bun's own hasher costs a third of node:crypto's createHash per track hash
- * (0.7 against 2 µs). Without top-level await: worker threads import this before their first message.
+ * SHA-256 of a string (UTF-8) in hex. Bun's one-shot hash costs a quarter of node:crypto's createHash per track
+ * hash (0.44 against 1.8 µs). Without top-level await: worker threads import this before their first message.
  */
-export const sha256Hex: (...parts: string[]) => string = typeof Bun !== 'undefined'
-  ? (...parts) => {
-    const hasher = new Bun.CryptoHasher('sha256');
-    for (const p of parts) hasher.update(p);
-    return hasher.digest('hex');
-  }
-  : (...parts) => {
-    const hash = createHash('sha256');
-    for (const p of parts) hash.update(p);
-    return hash.digest('hex');
-  };
+export const sha256Hex: (text: string) => string = typeof Bun !== 'undefined'
+  ? (text) => Bun.SHA256.hash(text, 'hex')
+  : (text) => createHash('sha256').update(text).digest('hex');

@@ -16,4 +16,6 @@ export const migrations: string[] = [
      primary key (minute, agency, service, operation)) without rowid;
    create table sessions (token_hash text primary key, username text not null, csrf text not null,
      expires_at integer not null) without rowid;`,
+  // Nothing reads tracks by time yet (seq follows time), and the index cost ingestion 2.3 of its 8 µs per track.
+  `drop index tracks_at;`,
 ];

@@ -57,8 +57,9 @@ export function trackIngester(db: DatabaseSync): (text: string) => number {
         upTo = Math.max(upTo, seq);
         if (seq <= lastSeq) continue;
         // The columns' JSON as logged (JSON text round-trips exactly), without the leading seq.
-        const hash = sha256Hex(prev, '[', line.slice(line.indexOf(',') + 1));
-        insert.run(seq, ...row.slice(1), prev, hash);
+        const hash = sha256Hex(prev + '[' + line.slice(line.indexOf(',') + 1));
+        insert.run(seq, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], row[11],
+          row[12], row[13], row[14], row[15], row[16], row[17], prev, hash);
         [lastSeq, prev] = [seq, hash];
         const [at, agency, service, operation, status, code, ms] =
           [row[1], row[4], row[5], row[6], row[12], row[13], row[14]] as [string, string, string, string, number, number, number];

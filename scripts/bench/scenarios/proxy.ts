@@ -31,7 +31,7 @@ export const proxy: Scenario = {
           measure(ctx, { scenario: name, variant, server: relay.child, load: { url: `${relay.base}${path}` }, expect: expectations.contains(SAMPLE_NIK) })));
       }
       const op = 'proxy_item';
-      rows.push(...await withMantra(ctx, { backend: backend.base }, (m) => [
+      rows.push(...await withMantra(ctx, { backend: backend.base, tracks: process.env.BENCH_PROXY_TRACKS !== '0' }, (m) => [
         { scenario: name, op, variant: variants[0], load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
         { scenario: name, op, variant: variants[1], load: { url: compatUrl(m, 'json', op), headers: compatHeaders(m) },
           expect: expectations.contains(SAMPLE_NIK, '"status": 1') },
