@@ -2,7 +2,7 @@
  * One load measurement: check a sample answer first (a wrong answer is an error row, never measured), warm up,
  * measure with the server's RSS sampled, and check a sample again afterwards.
  */
-import { RssSampler, type Child } from './processes.ts';
+import { cpuSeconds, RssSampler, type Child } from './processes.ts';
 import { runWrk, type LoadSpec } from './wrk.ts';
 import type { Context, Row } from './types.ts';
 
@@ -74,7 +74,9 @@ export async function measure(ctx: Context, t: Target): Promise<Row> {
   try {
     if (options.warmupS > 0) await runWrk(t.load, { durationS: options.warmupS, connections: options.connections });
     const rss = new RssSampler(t.server.pid).start();
+    const cpuBefore = cpuSeconds(t.server.pid);
     const r = await runWrk(t.load, { durationS: options.durationS, connections: options.connections });
+    const cpu = cpuSeconds(t.server.pid) - cpuBefore;
     const mem = rss.stop();
     const errors = r.errors.connect + r.errors.read + r.errors.write + r.errors.status + r.errors.timeout;
     const notes: string[] = [];
@@ -100,6 +102,7 @@ export async function measure(ctx: Context, t: Target): Promise<Row> {
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
       peakRssMb: mem.peakMb,
+      ...(Number.isFinite(cpu) && r.requests > 0 ? { cpuUsPerReq: (cpu * 1e6) / r.requests, cpuBusy: cpu / r.durationS } : {}),
       requests: r.requests,
       errors,
       note: notes.join('; ') || undefined,

@@ -115,5 +115,5 @@ writeResults(outFile, { date, options, pinned: pinning.enabled, rows, tools: { n
 console.log(`\nMantra benchmarks, ${date.slice(0, 16).replace('T', ' ')} UTC, ${m.nproc} × ${m.model}, ${m.memoryGb} GB` +
   ` (${options.connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up)\n`);
 console.log(renderTable(rows, values.markdown));
-console.log(`\nratio = rate / the scenario's reference (ref) in this run. Results: ${path.relative(process.cwd(), outFile) || outFile}`);
+console.log(`\nratio = rate / the scenario's reference (ref) in this run. CPU µs/req = the server process's CPU time (all threads) per answer (in brackets: its share of one core). Results: ${path.relative(process.cwd(), outFile) || outFile}`);
 process.exit(rows.some((r) => r.status === 'error') ? 1 : 0);

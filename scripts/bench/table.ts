@@ -26,12 +26,13 @@ function cells(r: Row): string[] {
     ms(r.p50Ms),
     ms(r.p99Ms),
     r.peakRssMb !== undefined ? r.peakRssMb.toFixed(0) : '',
+    r.cpuUsPerReq !== undefined ? `${r.cpuUsPerReq.toFixed(1)} (${Math.round(r.cpuBusy! * 100)}%)` : '',
     r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : '',
     r.status === 'ok' || r.status === 'reference' ? (r.note ?? '') : `${r.status.toUpperCase()}${r.note ? ': ' + r.note : ''}`,
   ];
 }
 
-const HEAD = ['scenario', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'ratio', 'notes'];
+const HEAD = ['scenario', 'variant', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB', 'CPU µs/req', 'ratio', 'notes'];
 
 /** A plain-text table; `markdown` gives the same as a Markdown table (for the README). */
 export function renderTable(rows: Row[], markdown = false): string {
@@ -40,14 +41,14 @@ export function renderTable(rows: Row[], markdown = false): string {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
     return [
       `| ${HEAD.join(' | ')} |`,
-      `|${HEAD.map((_, i) => (i >= 2 && i <= 6 ? '---:' : '---')).join('|')}|`,
+      `|${HEAD.map((_, i) => (i >= 2 && i <= 7 ? '---:' : '---')).join('|')}|`,
       ...body.map((c) => `| ${c.map(esc).join(' | ')} |`),
     ].join('\n');
   }
-  const width = HEAD.map((h, i) => Math.max(h.length, ...body.map((c) => (i === 7 ? 0 : c[i].length))));
+  const width = HEAD.map((h, i) => Math.max(h.length, ...body.map((c) => (i === 8 ? 0 : c[i].length))));
   const line = (c: string[]) =>
-    c.map((s, i) => (i === 7 ? s : i >= 2 && i <= 6 ? s.padStart(width[i]) : s.padEnd(width[i]))).join('  ').trimEnd();
-  return [line(HEAD), line(width.map((w, i) => (i === 7 ? '-----' : '-'.repeat(w)))), ...body.map(line)].join('\n');
+    c.map((s, i) => (i === 8 ? s : i >= 2 && i <= 7 ? s.padStart(width[i]) : s.padEnd(width[i]))).join('  ').trimEnd();
+  return [line(HEAD), line(width.map((w, i) => (i === 8 ? '-----' : '-'.repeat(w)))), ...body.map(line)].join('\n');
 }
 
 function firstLine(cmd: string, args: string[], cwd?: string): string | undefined {

@@ -14,6 +14,10 @@ export interface Row {
   p99Ms?: number;
   /** Peak resident memory of the server process during the measurement. */
   peakRssMb?: number;
+  /** CPU time of the server process (all threads) per answer during the measurement, in µs. */
+  cpuUsPerReq?: number;
+  /** CPU time of the server process per second of measurement (1 = one core kept busy). */
+  cpuBusy?: number;
   /** rate / the scenario reference's rate, measured in the same run. */
   ratio?: number;
   requests?: number;
