@@ -6,9 +6,23 @@ import type { Store, TrackInput } from '../store/index.ts';
  * finish in one event-loop turn share one write. One batch is written at a time; tracks arriving meanwhile form
  * the next one. A failed write fails the waiting calls' tracks, never the store.
  */
+interface Batch {
+  rows: TrackInput[];
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+function newBatch(): Batch {
+  const batch = { rows: [] } as unknown as Batch;
+  batch.done = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
+  batch.done.catch(() => {}); // a batch nobody waits for must not count as unhandled
+  return batch;
+}
+
 export class Tracker {
-  #queue: TrackInput[] = [];
-  #waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** Batches not yet written, oldest first; calls join the last one (one promise per batch, not per call). */
+  #batches: Batch[] = [];
   #scheduled = false;
   #writing = false;
   #idle: (() => void)[] = [];
@@ -16,19 +30,20 @@ export class Tracker {
   constructor(private store: Store, private maxBatch = 512) {}
 
   record(track: TrackInput): Promise<void> {
-    this.#queue.push(track);
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    let batch = this.#batches.at(-1);
+    if (!batch || batch.rows.length >= this.maxBatch) this.#batches.push((batch = newBatch()));
+    batch.rows.push(track);
     if (!this.#writing && !this.#scheduled) {
       // End of this event-loop turn: calls finishing together share a commit, and none waits for a timer.
       this.#scheduled = true;
       setImmediate(() => void this.#write());
     }
-    return done;
+    return batch.done;
   }
 
   /** Resolves once every track recorded so far is written (or has failed). */
   flush(): Promise<void> {
-    if (!this.#writing && this.#queue.length === 0) return Promise.resolve();
+    if (!this.#writing && this.#batches.length === 0) return Promise.resolve();
     const idle = new Promise<void>((resolve) => this.#idle.push(resolve));
     void this.#write();
     return idle;
@@ -38,14 +53,12 @@ export class Tracker {
     this.#scheduled = false;
     if (this.#writing) return;
     this.#writing = true;
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.maxBatch);
-      const waiters = this.#waiters.splice(0, batch.length);
+    for (let batch = this.#batches.shift(); batch; batch = this.#batches.shift()) {
       try {
-        await this.store.appendTracks(batch);
-        for (const w of waiters) w.resolve();
+        await this.store.appendTracks(batch.rows);
+        batch.resolve();
       } catch (err) {
-        for (const w of waiters) w.reject(err);
+        batch.reject(err);
       }
     }
     this.#writing = false;

@@ -31,11 +31,16 @@ export const proxy: Scenario = {
           measure(ctx, { scenario: name, variant, server: relay.child, load: { url: `${relay.base}${path}` }, expect: expectations.contains(SAMPLE_NIK) })));
       }
       const op = 'proxy_item';
-      rows.push(...await withMantra(ctx, { backend: backend.base, tracks: process.env.BENCH_PROXY_TRACKS !== '0' }, (m) => [
+      rows.push(...await withMantra(ctx, { backend: backend.base }, (m) => [
         { scenario: name, op, variant: variants[0], load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
         { scenario: name, op, variant: variants[1], load: { url: compatUrl(m, 'json', op), headers: compatHeaders(m) },
           expect: expectations.contains(SAMPLE_NIK, '"status": 1') },
       ], variants.map((variant) => ({ scenario: name, variant }))));
+      // Not a target: the same without the audit trail (settings.tracks off), to show the trail's share.
+      const untracked = 'Mantra proxy v1 json, tracks off';
+      rows.push(...await withMantra(ctx, { backend: backend.base, tracks: false }, (m) => [
+        { scenario: name, op, variant: untracked, load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
+      ], [{ scenario: name, variant: untracked }]));
       const ref = rows[0];
       for (const r of rows.slice(1)) {
         if (r.status === 'ok' && ref.p99Ms !== undefined && r.p99Ms !== undefined) {
