@@ -66,7 +66,7 @@ const item = route(`${backend.base}/item`)!;
 requests.relay = async () => {
   const res = await http1.send(item, { method: 'GET', url: `${backend.base}/item`, headers: {}, idempotent: true },
     { deadline: Date.now() + 10_000, headersTimeoutMs: 10_000, maxBytes: 1 << 20 });
-  return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } }).text();
+  return new Response(res.body as BodyInit, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } }).text();
 };
 
 async function call(url: string, headers: Record<string, string>) {

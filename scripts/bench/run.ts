@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE]`
+ * `npm run bench [-- NAME[,NAME…]] [--rounds N] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE]`
  * `npm run bench -- --from bench/results.json [--markdown]` prints the table of an earlier run again.
  *
  * Runs the benchmark scenarios against references measured in the same run and prints one table; writes
- * bench/results.json. Env: BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_EXPORT_ROWS, BENCH_PIN=0 (no
+ * bench/results.json. With --rounds N each scenario runs N times in a row (its reference and Mantra alternate in
+ * time) and every figure is the median of the rounds. Env: BENCH_ROUNDS, BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_EXPORT_ROWS, BENCH_PIN=0 (no
  * CPU pinning). Everything the harness starts is stopped at the end, on failure and on Ctrl-C.
  */
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import { ROOT } from './mantra.ts';
 import { NGINX } from './nginx.ts';
 import { installCleanup, isInterrupted, pinning, pinSelf, stopAll } from './processes.ts';
 import { scenarios } from './scenarios/index.ts';
-import { addRatios, machine, renderTable, writeResults } from './table.ts';
+import { addP99Notes, addRatios, machine, mergeRounds, renderTable, writeResults } from './table.ts';
 import type { Context, Options, Row } from './types.ts';
 import { WRK } from './wrk.ts';
 
@@ -26,6 +27,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string' },
     'export-rows': { type: 'string' },
+    rounds: { type: 'string' },
     out: { type: 'string' },
     markdown: { type: 'boolean' },
     from: { type: 'string' },
@@ -46,6 +48,7 @@ function number(flag: string | undefined, env: string | undefined, fallback: num
 }
 
 const env = process.env;
+const rounds = Math.max(1, Math.floor(number(values.rounds, env.BENCH_ROUNDS, 1, '--rounds')));
 const options: Options = {
   durationS: number(values.duration, env.BENCH_DURATION, 10, '--duration'),
   warmupS: number(values.warmup, env.BENCH_WARMUP, 3, '--warmup'),
@@ -54,7 +57,7 @@ const options: Options = {
 };
 
 if (values.help || values.list) {
-  console.log('Usage: npm run bench [-- NAME[,NAME…]] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE] [--markdown]');
+  console.log('Usage: npm run bench [-- NAME[,NAME…]] [--rounds N] [--duration S] [--warmup S] [--connections N] [--export-rows N] [--out FILE] [--markdown]');
   console.log('       npm run bench -- --from bench/results.json [--markdown]   (print an earlier run\'s table)\n');
   console.log('Scenarios:');
   for (const s of scenarios) console.log(`  ${s.name.padEnd(11)} ${s.describe}`);
@@ -93,27 +96,36 @@ pinSelf();
 
 const m = machine();
 log(`${m.nproc} × ${m.model}, ${m.memoryGb} GB; ${options.connections} connections, ${options.warmupS} s warm-up, ` +
-  `${options.durationS} s measured; ${pinning.enabled ? `server on CPU ${pinning.server}, wrk on CPU ${pinning.load}` : 'no CPU pinning'}`);
+  `${options.durationS} s measured${rounds > 1 ? `, ${rounds} rounds` : ''}; ${pinning.enabled ? `server on CPU ${pinning.server}, wrk on CPU ${pinning.load}` : 'no CPU pinning'}`);
 
 try {
   for (const s of chosen) {
     if (isInterrupted()) break;
-    log(`scenario ${s.name}: ${s.describe}`);
-    try {
-      rows.push(...await s.run(ctx));
-    } catch (err) {
-      rows.push({ scenario: s.name, variant: '(scenario)', status: 'error', note: (err as Error).stack ?? String(err) });
+    const results: Row[][] = [];
+    for (let round = 1; round <= rounds && !isInterrupted(); round++) {
+      log(`scenario ${s.name}${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}: ${s.describe}`);
+      let found: Row[];
+      try {
+        found = await s.run(ctx);
+      } catch (err) {
+        found = [{ scenario: s.name, variant: '(scenario)', status: 'error', note: (err as Error).stack ?? String(err) }];
+      }
+      addRatios(found);
+      results.push(found);
     }
+    const merged = mergeRounds(results);
+    if (s.addedP99) addP99Notes(merged);
+    rows.push(...merged);
   }
 } finally {
   await stopAll();
 }
 
-addRatios(rows);
 const date = new Date().toISOString();
-writeResults(outFile, { date, options, pinned: pinning.enabled, rows, tools: { nginx: NGINX, wrk: WRK, psql: env.BENCH_PSQL ?? 'psql' } });
+writeResults(outFile, { date, options: { ...options, rounds }, pinned: pinning.enabled, rows, tools: { nginx: NGINX, wrk: WRK, psql: env.BENCH_PSQL ?? 'psql' } });
 console.log(`\nMantra benchmarks, ${date.slice(0, 16).replace('T', ' ')} UTC, ${m.nproc} × ${m.model}, ${m.memoryGb} GB` +
-  ` (${options.connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up)\n`);
+  ` (${options.connections} connections, ${options.durationS} s after ${options.warmupS} s warm-up` +
+  `${rounds > 1 ? `; medians of ${rounds} rounds` : ''})\n`);
 console.log(renderTable(rows, values.markdown));
 console.log(`\nratio = rate / the scenario's reference (ref) in this run. CPU µs/req = the server process's CPU time (all threads) per answer (in brackets: its share of one core). Results: ${path.relative(process.cwd(), outFile) || outFile}`);
 process.exit(rows.some((r) => r.status === 'error') ? 1 : 0);

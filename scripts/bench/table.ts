@@ -14,6 +14,57 @@ export function addRatios(rows: Row[]) {
   }
 }
 
+/** Notes each measured row's p99 as latency added over its scenario's reference. */
+export function addP99Notes(rows: Row[]) {
+  const ref = rows.find((r) => r.status === 'reference');
+  if (ref?.p99Ms === undefined) return;
+  for (const r of rows) {
+    if (r.status !== 'ok' || r.p99Ms === undefined) continue;
+    const added = `p99 +${(r.p99Ms - ref.p99Ms).toFixed(2)} ms over the reference`;
+    r.note = r.note ? `${added}; ${r.note}` : added;
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * One row per variant from several rounds of a scenario (ratios already set per round): the median of each
+ * figure, the highest RSS, the rounds' ratio range in the note. A round that failed makes the row an error.
+ */
+export function mergeRounds(rounds: Row[][]): Row[] {
+  if (rounds.length === 1) return rounds[0];
+  const keys = [...new Set(rounds.flat().map((r) => `${r.scenario}\u0000${r.variant}`))];
+  return keys.map((key) => {
+    const all = rounds.flat().filter((r) => `${r.scenario}\u0000${r.variant}` === key);
+    const failed = all.find((r) => r.status === 'error' || r.status === 'not available yet');
+    if (failed) return failed;
+    const med = (pick: (r: Row) => number | undefined) => {
+      const xs = all.map(pick).filter((x): x is number => x !== undefined && Number.isFinite(x));
+      return xs.length ? median(xs) : undefined;
+    };
+    const ratios = all.map((r) => r.ratio).filter((x): x is number => x !== undefined);
+    const spread = ratios.length > 1 && all[0].status !== 'reference'
+      ? `ratio ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} over ${all.length} rounds`
+      : `${all.length} rounds`;
+    return {
+      ...all[0],
+      rate: med((r) => r.rate),
+      p50Ms: med((r) => r.p50Ms),
+      p99Ms: med((r) => r.p99Ms),
+      peakRssMb: all.some((r) => r.peakRssMb !== undefined) ? Math.max(...all.map((r) => r.peakRssMb ?? 0)) : undefined,
+      cpuUsPerReq: med((r) => r.cpuUsPerReq),
+      cpuBusy: med((r) => r.cpuBusy),
+      ratio: med((r) => r.ratio),
+      requests: all.reduce((n, r) => n + (r.requests ?? 0), 0),
+      errors: all.reduce((n, r) => n + (r.errors ?? 0), 0),
+      note: [spread, ...new Set(all.map((r) => r.note).filter(Boolean))].join('; '),
+    };
+  });
+}
+
 const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1));
 const ms = (n?: number) => (n === undefined ? '' : n < 10 ? n.toFixed(2) : n.toFixed(1));
 

@@ -32,12 +32,16 @@ export interface Options {
   warmupS: number;
   connections: number;
   exportRows: number;
+  /** Times each scenario ran (results.json only; figures are medians when above 1). */
+  rounds?: number;
 }
 
 export interface Scenario {
   name: string;
   /** What it compares, for --list. */
   describe: string;
+  /** Each row's p99 is also reported as added latency over the reference's. */
+  addedP99?: boolean;
   run(ctx: Context): Promise<Row[]>;
 }
 

@@ -1,11 +1,6 @@
 import { setImmediate } from 'node:timers';
 import type { Store, TrackInput } from '../store/index.ts';
 
-/**
- * Group commit of tracks: calls wait until their track is written (the store's track log), but the calls that
- * finish in one event-loop turn share one write. One batch is written at a time; tracks arriving meanwhile form
- * the next one. A failed write fails the waiting calls' tracks, never the store.
- */
 interface Batch {
   rows: TrackInput[];
   done: Promise<void>;
@@ -14,12 +9,16 @@ interface Batch {
 }
 
 function newBatch(): Batch {
-  const batch = { rows: [] } as unknown as Batch;
-  batch.done = new Promise<void>((resolve, reject) => Object.assign(batch, { resolve, reject }));
-  batch.done.catch(() => {}); // a batch nobody waits for must not count as unhandled
-  return batch;
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
+  promise.catch(() => {}); // a batch nobody waits for must not count as unhandled
+  return { rows: [], done: promise, resolve, reject };
 }
 
+/**
+ * Group commit of tracks: calls wait until their track is written (the store's track log), but the calls that
+ * finish in one event-loop turn share one write. One batch is written at a time; tracks arriving meanwhile form
+ * the next one. A failed write fails the waiting calls' tracks, never the store.
+ */
 export class Tracker {
   /** Batches not yet written, oldest first; calls join the last one (one promise per batch, not per call). */
   #batches: Batch[] = [];

@@ -13,6 +13,7 @@ const variants = ['Mantra proxy v1 json', 'Mantra proxy compat json'];
 export const proxy: Scenario = {
   name,
   describe: 'proxy operation (v1 json and compatible json) vs nginx proxy_pass to the same Bun backend',
+  addedP99: true,
   async run(ctx) {
     let backend: Endpoint;
     try {
@@ -41,13 +42,6 @@ export const proxy: Scenario = {
       rows.push(...await withMantra(ctx, { backend: backend.base, tracks: false }, (m) => [
         { scenario: name, op, variant: untracked, load: { url: v1Url(m, op), headers: v1Headers(m) }, expect: expectations.contains(SAMPLE_NIK) },
       ], [{ scenario: name, variant: untracked }]));
-      const ref = rows[0];
-      for (const r of rows.slice(1)) {
-        if (r.status === 'ok' && ref.p99Ms !== undefined && r.p99Ms !== undefined) {
-          const added = `p99 +${(r.p99Ms - ref.p99Ms).toFixed(2)} ms over nginx`;
-          r.note = r.note ? `${added}; ${r.note}` : added;
-        }
-      }
       return rows;
     } finally {
       await backend.child.stop();
