@@ -2,6 +2,7 @@
 import { startMantra, type Mantra, type MantraSetup } from '../mantra.ts';
 import { measure, type Target } from '../measure.ts';
 import { lastLines } from '../processes.ts';
+import { runWrk } from '../wrk.ts';
 import type { Context, Row } from '../types.ts';
 
 export type MantraTarget = Omit<Target, 'server'> & { op?: string };
@@ -12,7 +13,8 @@ export const unavailableRow = (scenario: string, variant: string, note: string):
   ({ scenario, variant, status: 'not available yet', note });
 
 /**
- * Starts Mantra with `setup`, measures each target (built once the server's address is known), stops it.
+ * Starts Mantra with `setup`, warms every target up, measures each (built once the server's address is known),
+ * stops it.
  * A server that does not start, or an operation the store refused, gives error rows instead of measurements.
  */
 export async function withMantra(
@@ -31,6 +33,13 @@ export async function withMantra(
   }
   const rows: Row[] = [];
   try {
+    // A server that has been up a while: every variant is warmed up once before any is measured, so the first
+    // measured does not also pay for compiling the code the others share (the JIT's threads share the pinned CPU).
+    const all = targets(m).filter((t) => !(t.op && m.refused[t.op]));
+    if (ctx.options.warmupS > 0 && all.length > 1) {
+      ctx.log(`${all[0].scenario}: Mantra warm-up, ${ctx.options.warmupS} s on each of ${all.length} variants`);
+      for (const t of all) await runWrk(t.load, { durationS: ctx.options.warmupS, connections: ctx.options.connections }).catch(() => {});
+    }
     for (const t of targets(m)) {
       if (t.op && m.refused[t.op]) {
         rows.push(errorRow(t.scenario, t.variant, `the store refused operation ${t.op}: ${m.refused[t.op]}`));
