@@ -33,8 +33,8 @@ export async function withMantra(
   }
   const rows: Row[] = [];
   try {
-    // A server that has been up a while: every variant is warmed up once before any is measured, so the first
-    // measured does not also pay for compiling the code the others share (the JIT's threads share the pinned CPU).
+    // Steady state, as of a server that has been up a while: every variant is warmed up once before any is
+    // measured, so no measurement also pays for compiling code the others share (the JIT shares the pinned CPU).
     const all = targets(m).filter((t) => !(t.op && m.refused[t.op]));
     if (ctx.options.warmupS > 0 && all.length > 1) {
       ctx.log(`${all[0].scenario}: Mantra warm-up, ${ctx.options.warmupS} s on each of ${all.length} variants`);
