@@ -17,5 +17,5 @@ export const migrations: string[] = [
    create table sessions (token_hash text primary key, username text not null, csrf text not null,
      expires_at integer not null) without rowid;`,
   // Nothing reads tracks by time yet (seq follows time), and the index cost ingestion 2.3 of its 8 µs per track.
-  `drop index tracks_at;`,
+  `drop index if exists tracks_at;`,
 ];
