@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openSqliteStore, StoreError } from '../../src/store/index.ts';
+import { migrations } from '../../src/store/migrations.ts';
+import { assertChain } from '../support/track-chain.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -136,6 +138,39 @@ describe('sqlite store', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('sqlite store migrations', () => {
+  test('a store of schema 1 is migrated on open: its data stays, the tracks chain goes on', async () => {
+    const dir = tempDir();
+    // A data dir as the first release left it: schema 1 only, one entity and one track.
+    const v1 = new DatabaseSync(path.join(dir, 'mantra.db'));
+    v1.exec(migrations[0]);
+    v1.exec(`pragma user_version = 1; pragma application_id = ${0x4d4e5452}`);
+    v1.prepare('insert into entities (kind, id, version, body, updated_at) values (?, ?, 1, ?, ?)')
+      .run('agency', 'dukcapil', JSON.stringify(agency), new Date().toISOString());
+    v1.close();
+    let store = openSqliteStore(dir);
+    try {
+      const t = { at: new Date().toISOString(), requestId: 'r', interface: 'compat', agency: 'a', service: 's', operation: 'o',
+        remote: '127.0.0.1', userAgent: 'x', format: 'json', status: 200, code: 200, durationMs: 1 };
+      await store.appendTracks([t]);
+      store.close();
+      store = openSqliteStore(dir);
+      await store.appendTracks([{ ...t, requestId: 'r2' }]);
+      assert.deepEqual((await store.get('agency', 'dukcapil'))?.body, agency);
+      assert.deepEqual((await store.tracks({ limit: 10 })).map((r) => r.requestId), ['r', 'r2']);
+    } finally {
+      store.close();
+    }
+    const db = new DatabaseSync(path.join(dir, 'mantra.db'));
+    const version = (db.prepare('pragma user_version').get() as { user_version: number }).user_version;
+    const indexes = db.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'tracks'").all();
+    db.close();
+    assert.equal(version, migrations.length);
+    assert.deepEqual(indexes, [], 'no index on tracks besides the primary key');
+    assertChain(path.join(dir, 'mantra.db'));
   });
 });
 
