@@ -2,10 +2,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 
 const main = new URL('../../src/main.ts', import.meta.url).pathname;
-const prefix = typeof (globalThis as any).Bun !== 'undefined' ? [] : ['run', '-A'];
+/** Arguments before a script's path for the runtime that runs the tests (Deno needs `run -A`). */
+export const runtimeArgs: string[] = 'Bun' in globalThis ? [] : ['run', '-A'];
 
 export function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [...prefix, main, ...args], {
+  const r = spawnSync(process.execPath, [...runtimeArgs, main, ...args], {
     input: opts.input, encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -13,7 +14,7 @@ export function cli(args: string[], opts: { input?: string; env?: Record<string,
 
 /** Starts `mantra serve` and resolves once it listens; kill() stops it. */
 export function serveCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [...prefix, main, 'serve', ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...runtimeArgs, main, 'serve', ...args], { env: { ...process.env, ...env } });
   let out = '';
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
