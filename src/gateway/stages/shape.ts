@@ -1,9 +1,8 @@
-import { compileShape } from '../../../connectors/job/shape.ts';
 import type { Row } from '../../formats/types.ts';
 import { GatewayError } from '../errors.ts';
 import type { Stage } from '../types.ts';
 import { log } from '../../observability/log.ts';
-import { hasFieldRules, withFieldRules } from '../field-rules.ts';
+import { rowShaper } from '../field-rules.ts';
 
 const isRecord = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -16,11 +15,9 @@ export function shape(): Stage {
   return async function shape(ctx, next) {
     const result = ctx.result;
     if (result?.kind !== 'value') return next();
-    const { op, jsonata, shape: opShape, shapeRow } = ctx.op!;
-    const sub = ctx.subscription;
+    const { op, jsonata } = ctx.op!;
     if (op.kind !== 'data') {
-      // Compiled with the operation; only a subscription's own field rules need a shape of their own.
-      const perRecord = hasFieldRules(sub) ? compileShape(withFieldRules(opShape, sub)) : shapeRow;
+      const perRecord = rowShaper(ctx.op!, ctx.subscription);
       if (perRecord) {
         const data = result.data;
         result.data = Array.isArray(data) ? data.map((r) => (isRecord(r) ? perRecord(r) : r)) : isRecord(data) ? perRecord(data) : data;
