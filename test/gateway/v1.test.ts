@@ -5,6 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg, pendudukRows } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
+import { encodeCursor } from '../../src/gateway/cursor.ts';
 import { BY_NIK as KEY, LIST, setupDukcapil } from '../support/dukcapil.ts';
 
 const skip = await needService('PostgreSQL', pgUrl);
@@ -90,6 +91,19 @@ describe('REST v1', { skip }, () => {
     assert.equal(big.data.length, 100);
     const bad = await get(`${base}/penduduk_list?cursor=zzz`, { 'X-API-Key': LIST });
     assert.equal(bad.status, 400);
+  });
+
+  test('a forged cursor is refused as ?offset= is: 400 / 10005, whatever offset it carries', async () => {
+    for (const offset of [1e20, Number.MAX_SAFE_INTEGER + 2, 1e9, -1, 1.5]) {
+      const res = await get(`${base}/penduduk_list?cursor=${encodeCursor(offset)}`, { 'X-API-Key': LIST });
+      assert.equal(res.status, 400, String(offset));
+      assert.equal((await res.json()).code, 10005);
+    }
+    const tooFar = await get(`${base}/penduduk_list?offset=1000000000`, { 'X-API-Key': LIST });
+    assert.equal(tooFar.status, 400);
+    const last = await get(`${base}/penduduk_list?cursor=${encodeCursor(999_999_999)}`, { 'X-API-Key': LIST });
+    assert.equal(last.status, 200);
+    assert.deepEqual((await last.json()).data, []);
   });
 
   test('POST with a JSON body; SQL form with named parameters', async () => {
