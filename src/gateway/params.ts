@@ -39,6 +39,9 @@ function compileOne(p: Parameter): Check {
   const pattern = p.pattern ? new RegExp(`^(?:${p.pattern})$`) : undefined;
   return (raw) => {
     if (raw.length > p.maxLength) throw `lebih dari ${p.maxLength} karakter`;
+    // Refused for every connector, not only where it breaks: PostgreSQL text and XML 1.0 (SOAP) cannot hold NUL,
+    // C-string backends (DBF, PHP) cut at it; so it is always the caller's error, never a backend failure.
+    if (raw.includes('\0')) throw 'mengandung karakter NUL';
     if (p.minLength !== undefined && raw.length < p.minLength) throw `kurang dari ${p.minLength} karakter`;
     if (pattern && !pattern.test(raw)) throw 'tidak sesuai pola';
     const value = convert(raw);

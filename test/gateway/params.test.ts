@@ -34,6 +34,13 @@ describe('caller parameters', () => {
     const v = compileParams([Parameter.parse({ name: 'q', maxLength: 10 })]);
     assert.throws(() => v({ q: 'x'.repeat(11) }), (e: GatewayError) => e.key === 'bad_param');
   });
+  test('a NUL byte is refused in every parameter, whatever its type or connector', () => {
+    const v = compileParams([Parameter.parse({ name: 'q' }), Parameter.parse({ name: 'n', type: 'integer', required: false })]);
+    for (const raw of [{ q: '\0' }, { q: 'Siti\0' }, { q: 'x', n: '4\0' }]) {
+      assert.throws(() => v(raw), (e: GatewayError) => e.key === 'bad_param' && e.code === 10005 && e.status === 400);
+    }
+    assert.deepEqual(v({ q: 'Siti\tAyu' }), { q: 'Siti\tAyu', n: null }, 'other control characters are left to the operation');
+  });
   test('messages in both languages', () => {
     const err = new GatewayError('missing_param', { name: 'nik' });
     assert.equal(err.text('id'), 'Parameter "nik" wajib diisi');
@@ -46,6 +53,8 @@ describe('cursor', () => {
     assert.equal(decodeCursor(encodeCursor(300)), 300);
     assert.equal(decodeCursor('not-a-cursor'), undefined);
     assert.equal(decodeCursor(btoa('{"o":-1}')), undefined);
+    for (const o of [1e20, Number.MAX_SAFE_INTEGER + 2, 1_000_000_000]) assert.equal(decodeCursor(encodeCursor(o)), undefined, String(o));
+    assert.equal(decodeCursor(encodeCursor(999_999_999)), 999_999_999);
   });
 });
 

@@ -106,6 +106,24 @@ describe('REST v1', { skip }, () => {
     assert.deepEqual((await last.json()).data, []);
   });
 
+  test('a NUL byte in a parameter is the caller\'s error: 400 / 10005, and the envelope with 10005', async () => {
+    const query = await get(`${base}/cari?nama=Penduduk%00`, { 'X-API-Key': KEY });
+    assert.equal(query.status, 400);
+    assert.equal((await query.json()).code, 10005);
+    const json = await t.app.request(`${base}/cari`, {
+      method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ nama: 'Penduduk\u0000' }),
+    });
+    assert.equal(json.status, 400);
+    assert.equal((await json.json()).code, 10005);
+    for (const path of ['/json/dukcapil/kependudukan/cari?nama=%00', '/json/dukcapil/kependudukan/cari/nama=Penduduk%00']) {
+      const compat = await get(path, { AccessKey: KEY });
+      assert.equal(compat.status, 200);
+      const { response } = JSON.parse(await compat.text());
+      assert.equal(response.status, 0, path);
+      assert.equal(response.code, 10005, path);
+    }
+  });
+
   test('POST with a JSON body; SQL form with named parameters', async () => {
     const res = await t.app.request(`${base}/cari`, {
       method: 'POST', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' },
