@@ -9,7 +9,7 @@ export type ProxyErrorKind =
   | 'invalid'
   /** The backend did not answer in time. */
   | 'timeout'
-  /** The backend is down, answered an HTTP error, garbage, a too large or unreadable reply, or its circuit is open. */
+  /** The backend is down, answered an HTTP error, garbage, a too large (code tooLarge) or unreadable reply, or its circuit is open. */
   | 'unavailable'
   /** The backend answered a proper error of its own: MANTRA envelope with status 0, SOAP fault, empty SOAP result. */
   | 'remote'
@@ -29,6 +29,8 @@ export const proxyCodes = {
   xml: 10018,
   unavailable: 10020,
   timeout: 10021,
+  /** A reply over maxResponseBytes (or an endless one): the backend is up but misbehaves, not down. */
+  tooLarge: 10032,
 } as const;
 
 /** The original's own texts, where it had one. */
@@ -84,6 +86,10 @@ export function isProxyError(e: unknown): e is ProxyError {
 
 export const unavailable = (message: string, backendStatus?: number) =>
   new ProxyError(proxyCodes.unavailable, 'unavailable', message, { backendStatus });
+
+/** The reply (its head, its body, or the body decompressed) passed its limit of `maxBytes`. */
+export const tooLarge = (what: string, maxBytes: number, backendStatus?: number) =>
+  new ProxyError(proxyCodes.tooLarge, 'unavailable', `The backend ${what} larger than ${maxBytes} bytes`, { backendStatus });
 
 export const timedOut = (message: string) => new ProxyError(proxyCodes.timeout, 'timeout', message);
 

@@ -199,6 +199,7 @@ function verdict(err: ProxyError): Outcome {
 /** Worth another attempt (idempotent calls only): no answer, time ran out, or a temporary HTTP status. */
 function retryable(err: ProxyError): boolean {
   if (err.kind === 'timeout') return true;
+  if (err.code === proxyCodes.tooLarge) return false; // the same request gets the same oversized reply
   if (err.kind !== 'unavailable') return false;
   const s = err.extra.backendStatus;
   return s === undefined || s >= 500 || s === 429 || s === 408;

@@ -6,7 +6,7 @@
  * backend's TLS material) and URLs that client leaves alone go through fetch().
  */
 import { tlsFetchOptions, type TlsMaterial } from '../../src/runtime/fetch-tls.ts';
-import { ProxyError, timedOut, unavailable } from './errors.ts';
+import { ProxyError, timedOut, tooLarge, unavailable } from './errors.ts';
 import { cancelled, describeNetworkError } from './failure.ts';
 import { Http1Client } from './http1/client.ts';
 import { route } from './http1/target.ts';
@@ -94,11 +94,11 @@ async function send(
 
 /** Reads the body, stopping (and cancelling the stream) as soon as it passes maxBytes. */
 async function readLimited(res: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  const tooLarge = () => unavailable(`The backend reply is larger than ${maxBytes} bytes`, res.status);
+  const overLimit = () => tooLarge('reply is', maxBytes, res.status);
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw tooLarge();
+    throw overLimit();
   }
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
@@ -115,7 +115,7 @@ async function readLimited(res: Response, maxBytes: number, signal: AbortSignal)
       const { done, value } = await Promise.race([reader.read(), aborted]);
       if (done) break;
       size += value.byteLength;
-      if (size > maxBytes) throw tooLarge();
+      if (size > maxBytes) throw overLimit();
       chunks.push(value);
     }
   } catch (e) {

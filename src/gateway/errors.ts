@@ -34,6 +34,7 @@ export const gatewayErrors = {
   bad_format: { code: 10028, status: 406, id: 'Format "{format}" tidak didukung', en: 'Format "{format}" is not supported' },
   not_supported: { code: 10029, status: 501, id: 'Jenis operasi ini belum dapat dipanggil', en: 'This kind of operation cannot be called yet' },
   client_gone: { code: 10031, status: 499, id: 'Pemanggil memutus sambungan', en: 'The caller closed the connection' },
+  reply_too_large: { code: 10032, status: 502, id: 'Jawaban layanan melebihi batas ukuran', en: 'The backend reply exceeds the size limit' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;
 

@@ -17,7 +17,7 @@ describe('proxy operations', { skip }, () => {
   let inner: Awaited<ReturnType<typeof testApp>>, hub: Awaited<ReturnType<typeof testApp>>;
   let innerServer: Server, flaky: Server;
   let innerBase = '', flakyBase = '';
-  let flakyMode: 'ok' | 'down' | 'slow' = 'ok';
+  let flakyMode: 'ok' | 'down' | 'slow' | 'endless' = 'ok';
 
   const proxyOp = (slug: string, proxy: Record<string, unknown>) =>
     hub.put('operation', { agency: 'hub', service: 'kependudukan', slug, kind: 'proxy', params: [{ name: 'nik' }], proxy })
@@ -33,6 +33,7 @@ describe('proxy operations', { skip }, () => {
       fetch: async (req) => {
         if (flakyMode === 'down') return new Response('oops', { status: 500 });
         if (flakyMode === 'slow') await new Promise((r) => setTimeout(r, 2000));
+        if (flakyMode === 'endless') return new Response(endless());
         return Response.json({ nik: new URL(req.url).searchParams.get('nik'), status: 'hidup' }, {
           headers: { 'x-backend-version': '7', 'x-internal-host': 'db01.local' },
         });
@@ -53,6 +54,8 @@ describe('proxy operations', { skip }, () => {
       style: 'get', endpoint: flakyBase, method: 'status', timeoutMs: 500, fallback: true,
       responseHeaders: { pass: ['x-backend-version'] },
     });
+    // No breaker: its failures would count against the same backend the tests below need closed.
+    await proxyOp('status_kecil', { style: 'get', endpoint: flakyBase, method: 'status', timeoutMs: 2000, maxResponseBytes: 1024, breaker: { failures: 0 } });
   });
   after(async () => {
     await innerServer?.stop();
@@ -125,6 +128,20 @@ describe('proxy operations', { skip }, () => {
     assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1/);
   });
 
+  test('an endless (oversized) reply has its own code, 10032, not "unreachable" 10020', async () => {
+    flakyMode = 'endless';
+    const v1 = await hub.app.request('/v1/hub/kependudukan/status_kecil?nik=1', { headers: { 'X-API-Key': HUB_KEY, 'Accept-Language': 'en' } });
+    assert.equal(v1.status, 502);
+    const problem = await v1.json();
+    assert.deepEqual([problem.code, problem.detail], [10032, 'The backend reply exceeds the size limit']);
+    const compat = await hub.app.request('/json/hub/kependudukan/status_kecil/nik=1', { headers: { AccessKey: HUB_KEY } });
+    const { response } = JSON.parse(await compat.text());
+    assert.deepEqual([response.status, response.code, response.message], [0, 10032, 'Jawaban layanan melebihi batas ukuran']);
+    await hub.tracker.flush();
+    const tracks = await hub.store.tracks({ limit: 1000 });
+    assert.ok(tracks.some((r) => r.code === 10032 && r.status === 502), 'the track tells the operator too');
+  });
+
   test('a slow backend times out: 504 within the limit', async () => {
     flakyMode = 'slow';
     const started = performance.now();
@@ -141,3 +158,9 @@ describe('proxy operations', { skip }, () => {
     await hub.put('settings', { backendAllowlist: [] });
   });
 });
+
+/** A reply body that never ends. */
+function endless(): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(8192).fill(0x61);
+  return new ReadableStream({ pull: (ctl) => ctl.enqueue(chunk) }, { highWaterMark: 0 });
+}

@@ -3,7 +3,7 @@
  * decoded body, so a small compressed bomb cannot expand past it.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { unavailable } from '../errors.ts';
+import { tooLarge, unavailable } from '../errors.ts';
 
 export function decodeContent(body: Uint8Array, encoding: string | null, maxBytes: number, status: number): Uint8Array {
   if (encoding === null || body.byteLength === 0) return body;
@@ -24,11 +24,11 @@ function decodeOne(body: Uint8Array, coding: string, maxBytes: number, status: n
     else if (coding === 'deflate') out = inflateDeflate(body, opts);
     else throw unavailable(`The backend reply uses an unsupported content encoding (${coding.slice(0, 20)})`, status);
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, status);
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('reply is', maxBytes, status);
     if ((e as { name?: string }).name === 'ProxyError') throw e;
     throw unavailable('The backend reply could not be decompressed', status);
   }
-  if (out.byteLength > maxBytes) throw tooLarge(maxBytes, status);
+  if (out.byteLength > maxBytes) throw tooLarge('reply is', maxBytes, status);
   return out;
 }
 
@@ -41,6 +41,3 @@ function inflateDeflate(body: Uint8Array, opts: { maxOutputLength: number }): Ui
     return inflateRawSync(body, opts);
   }
 }
-
-const tooLarge = (maxBytes: number, status: number) =>
-  unavailable(`The backend reply is larger than ${maxBytes} bytes`, status);

@@ -3,7 +3,7 @@
  * Content-Length, chunked transfer coding or the end of the connection. Interim 1xx answers are skipped.
  * Limits: the head (with any trailers) to MAX_HEAD_BYTES, the body to maxBytes. Errors are ProxyErrors.
  */
-import { ProxyError, unavailable } from '../errors.ts';
+import { ProxyError, tooLarge, unavailable } from '../errors.ts';
 import { latin1, ResponseHeaders } from './headers.ts';
 
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -113,13 +113,13 @@ export class ResponseParser {
   private keep(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.size += bytes.length;
-    if (this.size > this.maxBytes) throw this.tooLarge();
+    if (this.size > this.maxBytes) throw this.overLimit();
     // Copied: the socket may reuse its buffer.
     this.chunks.push(bytes.slice());
   }
 
-  private tooLarge(): ProxyError {
-    return unavailable(`The backend reply is larger than ${this.maxBytes} bytes`, this.status);
+  private overLimit(): ProxyError {
+    return tooLarge('reply is', this.maxBytes, this.status);
   }
 
   /** Looks for the blank line ending the head; returns where the rest of the chunk starts. */
@@ -225,7 +225,7 @@ export class ResponseParser {
       return;
     }
     const length = contentLength(cl);
-    if (length > this.maxBytes) throw this.tooLarge();
+    if (length > this.maxBytes) throw this.overLimit();
     if (length === 0) {
       this.body = new Uint8Array(0);
       this.state = 'done';
@@ -254,7 +254,7 @@ export class ResponseParser {
       if (size === 0) {
         this.state = 'trailer';
       } else {
-        if (this.size + size > this.maxBytes) throw this.tooLarge();
+        if (this.size + size > this.maxBytes) throw this.overLimit();
         this.left = size;
         this.state = 'chunk-data';
       }
@@ -282,7 +282,7 @@ function statusLine(head: Uint8Array, end: number): number {
 const digit = (b: number) => b >= 0x30 && b <= 0x39;
 
 function headTooLarge(): ProxyError {
-  return unavailable(`The backend reply headers are larger than ${MAX_HEAD_BYTES} bytes`);
+  return tooLarge('reply headers are', MAX_HEAD_BYTES);
 }
 
 /** Index just past the blank line ending a head (CRLF CRLF, or bare LFs), or -1. */

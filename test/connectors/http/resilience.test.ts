@@ -59,20 +59,22 @@ test('redirects are not followed', async () => {
   });
 });
 
-test('an endless streaming body stops at maxResponseBytes: unavailable with a clear message', async () => {
+test('an endless streaming body stops at maxResponseBytes: its own code (10032, 502), with a clear message', async () => {
   let cancelled = false;
   await withBackend(() => new Response(endless(() => (cancelled = true))), async (b) => {
     const inv = createProxyInvoker({ style: 'get', endpoint: b.url, maxResponseBytes: 64 * 1024, timeoutMs: 5000 });
     const started = Date.now();
     const e = await fail(inv.invoke({}));
-    assert.deepEqual([e.kind, e.message], ['unavailable', 'The backend reply is larger than 65536 bytes']);
+    assert.deepEqual([e.kind, e.code, e.httpStatus, e.message], ['unavailable', 10032, 502, 'The backend reply is larger than 65536 bytes']);
     assert.ok(Date.now() - started < 2000);
     for (let i = 0; i < 50 && !cancelled; i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(cancelled, 'the backend stream was cancelled');
   });
   await withBackend(() => text('x'.repeat(5000), 200), async (b) => {
-    const e = await fail(createProxyInvoker({ style: 'get', endpoint: b.url, maxResponseBytes: 1024 }).invoke({}));
+    const e = await fail(createProxyInvoker({ style: 'get', endpoint: b.url, maxResponseBytes: 1024, retries: 2, retryBaseMs: 10 }).invoke({}));
+    assert.equal(e.code, 10032);
     assert.match(e.message, /larger than 1024 bytes/);
+    assert.equal(b.received.length, 1, 'an oversized reply is not asked for again');
   });
 });
 
