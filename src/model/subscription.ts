@@ -1,7 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { operationSlug, slug } from './slug.ts';
+import { parseIpEntry } from '../security/ip-allowlist.ts';
 
 export const subscriptionStatuses = ['requested', 'approved', 'revoked', 'expired'] as const;
+
+/** An entry the authorize stage can match (its own parser): one that cannot would silently deny every call. */
+const ipEntry = z.string().trim().refine((e) => parseIpEntry(e) !== undefined, {
+  error: (issue) => `"${String(issue.input).slice(0, 64)}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)`,
+});
 
 /** A consumer's access to one operation. The key is stored only as a keyed hash. */
 export const Subscription = z
@@ -21,7 +27,7 @@ export const Subscription = z
     rateLimit: z.number().int().min(0).default(0),
     /** Requests per day; 0 = unlimited. */
     quota: z.number().int().min(0).default(0),
-    ipAllowlist: z.array(z.string()).default([]),
+    ipAllowlist: z.array(ipEntry).default([]),
     /** Output fields hidden or masked for this subscription (personal data). */
     hideFields: z.array(z.string()).default([]),
     maskFields: z.array(z.string()).default([]),

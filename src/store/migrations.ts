@@ -1,5 +1,11 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { dropUnmatchableIpEntries } from './migrate-ip-allowlists.ts';
+
+/** SQL, or a function for what SQL cannot decide (it runs inside the migration's transaction). */
+export type Migration = string | ((db: DatabaseSync) => void);
+
 /** Schema migrations, applied in order; the index + 1 is the schema version. Never edit a released one. */
-export const migrations: string[] = [
+export const migrations: Migration[] = [
   `create table entities (
      kind text not null, id text not null, version integer not null, body text not null, updated_at text not null,
      primary key (kind, id)) without rowid;
@@ -18,4 +24,5 @@ export const migrations: string[] = [
      expires_at integer not null) without rowid;`,
   // Nothing reads tracks by time yet (seq follows time), and the index cost ingestion 2.3 of its 8 µs per track.
   `drop index if exists tracks_at;`,
+  dropUnmatchableIpEntries,
 ];

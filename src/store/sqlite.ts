@@ -63,7 +63,9 @@ function migrate(db: DatabaseSync) {
   for (let v = current; v < migrations.length; v++) {
     db.exec('begin immediate');
     try {
-      db.exec(migrations[v]);
+      const step = migrations[v];
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.exec(`pragma user_version = ${v + 1}; pragma application_id = ${APPLICATION_ID}`);
       db.exec('commit');
     } catch (err) {

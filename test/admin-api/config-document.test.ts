@@ -101,6 +101,15 @@ describe('config export and import', () => {
     });
     assert.deepEqual(await versions(target), {});
 
+    const badIp = JSON.parse(JSON.stringify(await exportConfig(h.store)));
+    badIp.entities.subscription[0].ipAllowlist = ['not-an-ip'];
+    await assert.rejects(importConfig(target, badIp), (err: unknown) => {
+      assert.ok(err instanceof ConfigImportError);
+      assert.deepEqual(err.issues.map((i) => [i.path, /"not-an-ip"/.test(i.message)]), [['entities.subscription.0.ipAllowlist.0', true]]);
+      return true;
+    });
+    assert.deepEqual(await versions(target), {});
+
     await assert.rejects(importConfig(target, { mantra: 'config', version: 2, entities: {} }), ConfigImportError);
     await assert.rejects(importConfig(target, { mantra: 'config', version: 1, entities: { gadget: [] } }), ConfigImportError);
   });

@@ -95,6 +95,23 @@ describe('admin api: subscriptions and their keys', () => {
     assert.equal((await h.call('DELETE', '/operations/a/kependudukan/penduduk_by_nik', { token })).status, 409);
   });
 
+  test('ipAllowlist: addresses and CIDR ranges of both families are kept; any other entry is a 400 that names it', async () => {
+    const good = ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32', '::1'];
+    const created = await h.call('POST', '/subscriptions', { token, json: { ...base, ipAllowlist: [...good.slice(0, 3), ' ::1 '] } });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(created.body.ipAllowlist, good);
+    const bad = await h.call('POST', '/subscriptions', { token, json: { ...base, ipAllowlist: ['10.0.0.0/8', 'not-an-ip', '10.0.0.0/33'] } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.issues.map((i: { path: string }) => i.path), ['ipAllowlist.1', 'ipAllowlist.2']);
+    assert.match(bad.body.issues[0].message, /"not-an-ip"/);
+    const read = await h.call('GET', `/subscriptions/${created.body.id}`, { token });
+    const { updatedAt: _, ...fields } = read.body;
+    const update = await h.call('PUT', `/subscriptions/${created.body.id}`, { token, json: { ...fields, ipAllowlist: ['2001:db8::/200'] } });
+    assert.equal(update.status, 400);
+    assert.match(update.body.issues[0].message, /"2001:db8::\/200"/);
+    assert.deepEqual((await h.store.get('subscription', created.body.id))!.body.ipAllowlist, good, 'nothing was saved');
+  });
+
   test('create body: unknown fields and keyHash are refused', async () => {
     const r = await h.call('POST', '/subscriptions', { token, json: { ...base, keyHash: 'x', id: 'mine' } });
     assert.equal(r.status, 400);

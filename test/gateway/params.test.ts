@@ -4,7 +4,7 @@ import { compileParams } from '../../src/gateway/params.ts';
 import { GatewayError } from '../../src/gateway/errors.ts';
 import { Parameter } from '../../src/model/parameter.ts';
 import { decodeCursor, encodeCursor } from '../../src/gateway/cursor.ts';
-import { ipAllowed } from '../../src/security/ip-allowlist.ts';
+import { ipAllowed, parseIpEntry } from '../../src/security/ip-allowlist.ts';
 
 const validate = compileParams([
   Parameter.parse({ name: 'nik', pattern: '\\d{16}' }),
@@ -65,5 +65,14 @@ describe('IP allowlist', () => {
     assert.equal(ipAllowed('11.1.2.3', ['10.0.0.0/8', '127.0.0.1']), false);
     assert.equal(ipAllowed('2001:db8::1', ['2001:db8::/32']), true);
     assert.equal(ipAllowed('', ['10.0.0.0/8']), false);
+  });
+  test('the entry parser: addresses and CIDR ranges of both families, nothing else', () => {
+    assert.deepEqual(parseIpEntry('10.0.0.0/8'), { address: '10.0.0.0', family: 'ipv4', prefix: 8 });
+    assert.deepEqual(parseIpEntry('2001:db8::1'), { address: '2001:db8::1', family: 'ipv6' });
+    assert.deepEqual(parseIpEntry('::/0'), { address: '::', family: 'ipv6', prefix: 0 });
+    for (const bad of ['not-an-ip', '', '10.0.0.0/33', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.0/x', '2001:db8::/129', '256.1.1.1', 'fe80::1%eth0', ' 10.0.0.1']) {
+      assert.equal(parseIpEntry(bad), undefined, bad);
+    }
+    assert.equal(ipAllowed('10.1.2.3', ['10.0.0.0/40', '10.0.0.0/8']), true, 'an unreadable entry never throws');
   });
 });

@@ -174,6 +174,34 @@ describe('sqlite store migrations', () => {
   });
 });
 
+describe('sqlite store migration 3: ipAllowlist entries', () => {
+  test('entries nothing could match are dropped; a subscription left with none is revoked, not opened to all', async () => {
+    const dir = tempDir();
+    const v2 = new DatabaseSync(path.join(dir, 'mantra.db'));
+    for (const m of migrations.slice(0, 2)) v2.exec(m as string);
+    v2.exec(`pragma user_version = 2; pragma application_id = ${0x4d4e5452}`);
+    const sub = (id: string, ipAllowlist: string[]) => JSON.stringify({
+      id, consumer: 'b/app', agency: 'a', service: 's', operation: 'o', status: 'approved', keyHash: `h-${id}`, ipAllowlist,
+    });
+    const insert = v2.prepare("insert into entities (kind, id, version, body, updated_at) values ('subscription', ?, 1, ?, '2026-01-01T00:00:00Z')");
+    insert.run('mixed', sub('mixed', ['10.0.0.0/8', 'not-an-ip', '10.0.0.0/40', ' 192.0.2.1 ']));
+    insert.run('only-bad', sub('only-bad', ['not-an-ip']));
+    insert.run('good', sub('good', ['2001:db8::/32']));
+    v2.close();
+    const store = openSqliteStore(dir);
+    try {
+      const mixed = (await store.get('subscription', 'mixed'))!;
+      assert.deepEqual([mixed.version, mixed.body.status, mixed.body.ipAllowlist], [2, 'approved', ['10.0.0.0/8', '192.0.2.1']]);
+      const onlyBad = (await store.get('subscription', 'only-bad'))!;
+      assert.deepEqual([onlyBad.version, onlyBad.body.status, onlyBad.body.ipAllowlist], [2, 'revoked', []]);
+      const good = (await store.get('subscription', 'good'))!;
+      assert.deepEqual([good.version, good.body.ipAllowlist], [1, ['2001:db8::/32']]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('sqlite store concurrency', () => {
   test('a write from elsewhere waits for an open transaction and survives its rollback', async () => {
     const store = openSqliteStore(tempDir());
