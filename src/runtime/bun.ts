@@ -21,8 +21,19 @@ export const runtime: Runtime = {
       // Bun's default follows NODE_ENV; development mode would answer an unexpected error with its stack.
       development: false,
       // The address is looked up only when asked for.
-      fetch: (req: Request, srv: any) => opts.fetch(req, { get remoteAddress() { return srv.requestIP(req)?.address ?? ''; } }),
+      fetch: (req: Request, srv: any) => opts.fetch(
+        req.url.charCodeAt(0) === 0x2f ? withHost(req, opts.tls ? 'https' : 'http', srv.port) : req,
+        { get remoteAddress() { return srv.requestIP(req)?.address ?? ''; } },
+      ),
     });
     return { port: server.port, stop: () => server.stop(true) };
   },
 };
+
+/**
+ * Without a Host header (HTTP/1.0 may omit it, or it is empty) Bun gives a relative URL, which every router reads
+ * as no path at all. The request gets the absolute URL Deno would give it: the path matters, the host does not.
+ */
+function withHost(req: Request, scheme: string, port: number): Request {
+  return new Request(`${scheme}://localhost:${port}${req.url}`, req);
+}
