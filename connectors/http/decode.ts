@@ -2,7 +2,7 @@
  * A backend reply as a value tree, detected the way MANTRA did: XML when it starts with "<", JSON when it starts
  * with "{" (or "["), otherwise PHP serialize; a JSON or XML Content-Type decides the rest. Anything else is not
  * a reply Mantra can pass on ('unavailable'), unless the operation reads replies as text.
- * - JSON: as parsed (native types);
+ * - JSON: as parsed (native types), objects keyed "0","1",… read as lists, as PHP's json_decode does;
  * - XML: {rootName: tree} as MANTRA's XML2Array built it (see xml-tree.ts), refused with 10018 when unsafe/broken;
  * - serialize: see php-unserialize.ts;
  * - an empty body: ''.
@@ -65,7 +65,18 @@ function parseJson(text: string, status: number): unknown {
     throw unavailable('The backend reply is not valid JSON', status);
   }
   if (textDepth(text) > TREE_MAX_DEPTH) throw unavailable(`The backend reply is nested deeper than ${TREE_MAX_DEPTH} levels`, status);
-  return value;
+  // MANTRA writes lists as objects keyed "0","1",… (JSON_FORCE_OBJECT); PHP's json_decode reads them as lists.
+  return text.includes('"0"') ? listsOf(value) : value;
+}
+
+/** Objects whose keys are exactly "0", "1", … in order become arrays, at any depth (depth is bounded above). */
+function listsOf(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(listsOf);
+  const keys = Object.keys(value);
+  const asList = keys.length > 0 && keys.every((k, i) => k === String(i));
+  const entries = keys.map((k) => listsOf((value as Record<string, unknown>)[k]));
+  return asList ? entries : Object.fromEntries(keys.map((k, i) => [k, entries[i]]));
 }
 
 export function parseXmlReply(body: Uint8Array, contentType: string): unknown {

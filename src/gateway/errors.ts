@@ -35,6 +35,7 @@ export const gatewayErrors = {
   not_supported: { code: 10029, status: 501, id: 'Jenis operasi ini belum dapat dipanggil', en: 'This kind of operation cannot be called yet' },
   client_gone: { code: 10031, status: 499, id: 'Pemanggil memutus sambungan', en: 'The caller closed the connection' },
   reply_too_large: { code: 10032, status: 502, id: 'Jawaban layanan melebihi batas ukuran', en: 'The backend reply exceeds the size limit' },
+  strict_compat: { code: 10033, status: 403, id: 'Hanya klien MANTRA yang dilayani (kompatibilitas ketat)', en: 'Only MANTRA clients are served (strict compatibility)' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;
 

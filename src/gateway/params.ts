@@ -54,14 +54,43 @@ function compileOne(p: Parameter): Check {
 }
 
 /**
- * Built once per operation: validates raw caller parameters into typed values.
- * Unknown names, missing required ones and invalid values are all errors (MANTRA's 10005).
+ * How caller names meet the declared ones. REST v1 is strict: an unknown name is an error. The compatible paths
+ * match as the original did (sys/api.php): unknown names are ignored; a data operation matches names in any case
+ * and refuses a call that gave parameters of which none binds (10005); a proxy operation matches them exactly.
  */
-export function compileParams(params: Parameter[]): (raw: Record<string, string>) => ParamValues {
+export type NameRule = 'strict' | 'mantra-data' | 'mantra-proxy';
+
+/**
+ * Built once per operation: validates raw caller parameters into typed values.
+ * Missing required names and invalid values are errors (MANTRA's 10005), and so are unknown ones under `strict`.
+ */
+export function compileParams(params: Parameter[]): (raw: Record<string, string>, rule?: NameRule) => ParamValues {
   const checks = params.map((p) => ({ p, check: compileOne(p) }));
   const known = new Set(params.map((p) => p.name));
-  return (raw) => {
-    for (const name in raw) if (!known.has(name)) throw new GatewayError('unknown_param', { name });
+  const byLowerName = new Map(params.map((p) => [p.name.toLowerCase(), p.name]));
+
+  /** The declared names the caller's names stand for (later ones win), and whether any gave a value. */
+  function pick(raw: Record<string, string>, caseless: boolean): { picked: Record<string, string>; bound: boolean } {
+    const picked: Record<string, string> = {};
+    let bound = false;
+    for (const name in raw) {
+      const target = known.has(name) ? name : caseless ? byLowerName.get(name.toLowerCase()) : undefined;
+      if (target === undefined) continue;
+      picked[target] = raw[name];
+      if (raw[name] !== '') bound = true;
+    }
+    return { picked, bound };
+  }
+
+  return (raw, rule = 'strict') => {
+    if (rule === 'strict') {
+      for (const name in raw) if (!known.has(name)) throw new GatewayError('unknown_param', { name });
+    } else {
+      const given = Object.keys(raw).length > 0;
+      const { picked, bound } = pick(raw, rule === 'mantra-data');
+      if (rule === 'mantra-data' && given && !bound) throw new GatewayError('missing_params');
+      raw = picked;
+    }
     const out: ParamValues = {};
     for (const { p, check } of checks) {
       const given = raw[p.name];

@@ -14,6 +14,7 @@ import { params } from './stages/params.ts';
 import { invoke } from './stages/invoke.ts';
 import { shape } from './stages/shape.ts';
 import { checks } from './stages/checks.ts';
+import { read } from './stages/read.ts';
 
 export interface GatewayDeps {
   registry: Registry;
@@ -26,6 +27,7 @@ export interface GatewayDeps {
 export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promise<CallContext> {
   const run = compose([
     track(deps.tracker, () => deps.registry.settings.tracks),
+    read(deps.registry),
     checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets), authorize(), limit(), params()]),
     invoke(deps.pool),
     shape(),

@@ -2,6 +2,7 @@ import type { Envelope, FormatName, ResultMeta, Row, Value } from '../formats/ty
 import type { JobEvent } from '../../connectors/pool.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Subscription } from '../model/subscription.ts';
+import type { Settings } from '../model/settings.ts';
 import type { CompiledOperation } from './registry.ts';
 import type { GatewayError } from './errors.ts';
 
@@ -13,8 +14,17 @@ export interface GatewayRequest {
   agency: string;
   service: string;
   operation: string;
-  /** Raw caller parameters (already merged from path, query and body). */
+  /** Raw caller parameters, merged from path, query and body by the interface's `read`. */
   params: Record<string, string>;
+  /** The compatible paths' raw `k=v&…` segment. */
+  args?: string;
+  /** The HTTP request, for `read`; absent for calls made inside Mantra (composite steps). */
+  http?: Request;
+  /**
+   * The interface's grammar for what only the request body and query tell (parameters, format, page), run inside
+   * the pipeline so that its refusals are tracked like any other. A module-level function, not a closure per call.
+   */
+  read?: (req: GatewayRequest, settings: Settings) => Promise<void> | void;
   /** undefined = no key header at all; '' = an empty one. */
   key: string | undefined;
   format: FormatName;

@@ -4,28 +4,32 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gatewayRouter, type GatewayRoute } from '../../src/gateway/router.ts';
+import { gatewayRouter } from '../../src/gateway/router.ts';
 import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
 import { BY_NIK, goldenCases, goldenRequest, setupDukcapil } from '../support/dukcapil.ts';
 
 describe('gateway router', () => {
-  test('takes the plain caller-interface paths and leaves the rest to Hono', async () => {
+  test('takes every compatible path and the plain v1 paths, and leaves the rest to Hono', async () => {
     const seen: unknown[] = [];
-    const record = (kind: string) => (_req: Request, _env: unknown, route: GatewayRoute) => {
-      seen.push({ kind, ...route });
+    const record = (kind: string) => (_req: Request, _env: unknown, route: unknown) => {
+      seen.push({ kind, route });
       return Promise.resolve(new Response('ok'));
     };
     const route = gatewayRouter(record('compat') as never, record('v1') as never);
     const claims = (path: string) => route(new Request(`http://mantra.test${path}`), undefined) !== undefined;
     assert.equal(claims('/v1/a/s/o?x=%20'), true);
+    assert.deepEqual(seen.at(-1), { kind: 'v1', route: { agency: 'a', service: 's', operation: 'o' } });
     assert.equal(claims('/v1/a/s/o.xml'), true);
-    assert.equal(claims('/json/a/s/o'), true);
-    assert.equal(claims('/api/a/s/o/nik=1&x=2'), true);
-    assert.deepEqual(seen.at(-1), { kind: 'compat', format: 'serialize', agency: 'a', service: 's', operation: 'o', args: 'nik=1&x=2' });
-    for (const path of ['/v1/a/s', '/v1/a/s/o/x', '/v1//s/o', '/json/a/s/o/', '/json/a/s/o/k=v/x', '/JSON/a/s/o',
-      '/constructor/a/s/o', '/json/a/s/o/nama=Budi%20S', '/v1/a%2Fb/s/o', '/', '/admin/api/x/y']) {
+    // The compatible grammar splits the path itself, as the original did: every form reaches its handler.
+    for (const path of ['/json/a/s/o', '/api/a/s/o/nik=1&x=2', '/json/a/s/o/', '/json/a/s/o/k=v/x', '/json/a//o',
+      '/json/a/s/o/nama=Budi%20S', '/json/', '/xml/a']) {
+      assert.equal(claims(path), true, path);
+    }
+    assert.deepEqual(seen.at(-1), { kind: 'compat', route: 'xml' });
+    for (const path of ['/v1/a/s', '/v1/a/s/o/x', '/v1//s/o', '/JSON/a/s/o', '/json', '/constructor/a/s/o',
+      '/v1/a%2Fb/s/o', '/', '/admin/api/x/y']) {
       assert.equal(claims(path), false, path);
     }
   });

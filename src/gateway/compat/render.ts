@@ -11,6 +11,8 @@ const headers = { 'content-type': 'text/plain;charset=UTF-8' };
 const asOriginal: Record<string, string> = { bad_param: 'missing_params', missing_param: 'missing_params', unknown_param: 'missing_params' };
 
 export function renderCompatError(format: Format, err: GatewayError): Response {
+  // The original answers callers that are not `User-Agent: MANTRA` with an empty body.
+  if (err.key === 'strict_compat') return new Response('', { status: 200, headers });
   const message = asOriginal[err.key] ? 'Seluruh parameter fungsi operasi wajib diisi' : err.text('id');
   const body = format.document({ response: { status: 0, code: err.code, message, data: '' } });
   return new Response(body, { status: 200, headers });

@@ -1,59 +1,56 @@
 import { Hono } from 'hono';
 import type { FormatName } from '../../formats/types.ts';
-import { getFormat } from '../../formats/index.ts';
 import { GatewayError } from '../errors.ts';
 import type { Call } from '../pipeline.ts';
 import type { Registry } from '../registry.ts';
-import { bodyParams, parsePairs, phpUrldecode, splitUrl } from '../request-params.ts';
-import { renderCompat, renderCompatError } from './render.ts';
+import type { GatewayRequest } from '../types.ts';
+import type { Settings } from '../../model/settings.ts';
+import { splitUrl } from '../request-params.ts';
+import { compatFormats, compatParams, compatRoute } from './grammar.ts';
+import { renderCompat } from './render.ts';
 import { callInfo, type Env } from '../../app-env.ts';
-import type { GatewayRoute } from '../router.ts';
 
-/** The original's URL formats, plus Mantra's additions under the same grammar. */
-export const compatFormats: Record<string, FormatName> = { json: 'json', xml: 'xml', api: 'serialize', serialize: 'serialize', php: 'php', csv: 'csv' };
+export { compatFormats } from './grammar.ts';
 
-export type CompatHandler = (req: Request, env: Env['Bindings'] | undefined, route: GatewayRoute & { format: FormatName }) => Promise<Response>;
+export type CompatHandler = (req: Request, env: Env['Bindings'] | undefined, format: FormatName) => Promise<Response>;
+
+/**
+ * The compatible grammar's part inside the pipeline: the strict-compatibility gate, then the parameters. Without a
+ * key nothing is read: the original answers 10001 whatever the parameters or the body hold.
+ */
+function readCompat(req: GatewayRequest, settings: Settings) {
+  if (settings.strictCompat && req.userAgent !== 'MANTRA') throw new GatewayError('strict_compat');
+  if (!req.key) return;
+  const params = compatParams(req.http!, req.args!, settings.maxBodyBytes);
+  if (params instanceof Promise) return params.then((p) => void (req.params = p));
+  req.params = params;
+}
 
 /** MANTRA-compatible paths: /{json|xml|api|csv|php|serialize}/{agency}/{service}/{operation}[/{k=v&…}]. */
 export function compatHandler(call: Call, registry: Registry): CompatHandler {
-  return async (req, env, route) => {
-    const { format } = route;
+  return async (http, env, format) => {
     const info = callInfo(env);
+    const route = compatRoute(splitUrl(http.url).path);
     await registry.ready();
-    if (registry.settings.strictCompat && req.headers.get('user-agent') !== 'MANTRA') {
-      return new Response('', { status: 200, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
-    }
-    // Path parameters are parsed from the raw path, so an encoded "&" or "=" in a value stays a value.
-    const url = splitUrl(req.url);
-    const params: Record<string, string> = {};
-    try {
-      parsePairs(url.search, params);
-      Object.assign(params, await bodyParams(req, registry.settings.maxBodyBytes));
-    } catch (err) {
-      if (err instanceof GatewayError) return renderCompatError(getFormat(format)!, err);
-      throw err;
-    }
-    if (route.args) {
-      // The path segment wins; its values are decoded twice, as the original did.
-      const segment = parsePairs(url.path.slice(url.path.lastIndexOf('/') + 1));
-      for (const [k, v] of Object.entries(segment)) params[k] = phpUrldecode(v);
-    }
     const ctx = await call({
       interface: 'compat',
       agency: route.agency,
       service: route.service,
       operation: route.operation,
-      params,
-      key: req.headers.get('accesskey') ?? undefined,
+      args: route.args,
+      params: {},
+      http,
+      read: readCompat,
+      key: http.headers.get('accesskey') ?? undefined,
       format,
       envelope: 'mantra',
       remote: info.remote,
-      userAgent: req.headers.get('user-agent') ?? '',
+      userAgent: http.headers.get('user-agent') ?? '',
       requestId: info.requestId,
       lang: 'id',
       // Lazy: reading a Bun request's signal is costly, and most calls never need it.
       get signal() {
-        return req.signal;
+        return http.signal;
       },
     });
     return renderCompat(ctx);
@@ -64,10 +61,7 @@ export function compatHandler(call: Call, registry: Registry): CompatHandler {
 export function compatRoutes(handle: CompatHandler): Hono<Env> {
   const app = new Hono<Env>();
   for (const [prefix, format] of Object.entries(compatFormats)) {
-    app.all(`/${prefix}/:agency/:service/:operation/:args?`, (c) => handle(c.req.raw, c.env, {
-      format, agency: c.req.param('agency')!, service: c.req.param('service')!, operation: c.req.param('operation')!,
-      args: c.req.param('args'),
-    }));
+    app.all(`/${prefix}/*`, (c) => handle(c.req.raw, c.env, format));
   }
   return app;
 }
