@@ -51,13 +51,11 @@ export async function bodyParams(req: Request, maxBytes: number): Promise<Record
   if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return {};
   const declared = Number(req.headers.get('content-length') ?? 0);
   if (declared > maxBytes) throw new GatewayError('too_large');
-  const type = (req.headers.get('content-type') ?? '').toLowerCase();
-  if (type.startsWith('multipart/form-data')) {
-    const out: Record<string, string> = {};
-    for (const [k, v] of await req.formData()) if (typeof v === 'string') out[k] = v;
-    return out;
-  }
-  const text = await readLimited(req, maxBytes);
+  const contentType = req.headers.get('content-type') ?? '';
+  const type = contentType.toLowerCase();
+  const bytes = await readLimited(req, maxBytes);
+  if (type.startsWith('multipart/form-data')) return formFields(bytes, contentType);
+  const text = new TextDecoder().decode(bytes);
   if (type.startsWith('application/json')) {
     let parsed: unknown;
     try {
@@ -78,19 +76,38 @@ export async function bodyParams(req: Request, maxBytes: number): Promise<Record
   return parsePairs(text);
 }
 
-async function readLimited(req: Request, maxBytes: number): Promise<string> {
+async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
   const reader = req.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch (err) {
+      // The bytes stopped coming: the caller went away (Bun says AbortError, Deno BadResource). A normal event.
+      throw err instanceof GatewayError ? err : new GatewayError('client_gone');
+    }
+    if (step.done) break;
+    size += step.value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
       throw new GatewayError('too_large');
     }
-    chunks.push(value);
+    chunks.push(step.value);
   }
-  return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/** A multipart body read whole (so within the limit); one that does not parse is the caller's error. */
+async function formFields(bytes: Uint8Array, contentType: string): Promise<Record<string, string>> {
+  let form: FormData;
+  try {
+    form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new GatewayError('bad_param', { name: 'body', reason: 'form multipart tidak valid' });
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of form) if (typeof v === 'string') out[k] = v;
+  return out;
 }

@@ -7,6 +7,10 @@ export function setLogLevel(level: Level) {
   threshold = level;
 }
 
+export function logLevel(): Level {
+  return threshold;
+}
+
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}) {
   if (order[level] < order[threshold]) return;
   process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields }) + '\n');

@@ -21,7 +21,8 @@ const poolErrors: Record<string, GatewayErrorKey> = {
 };
 
 export function toGatewayError(ctx: CallContext, error: { kind: string; message: string; detail?: unknown }): GatewayError {
-  log('warn', 'connector error', { requestId: ctx.req.requestId, operation: ctx.op?.id, kind: error.kind, detail: error.message });
+  // A cancelled job is a caller that left: normal, not worth a warning.
+  log(error.kind === 'cancelled' ? 'debug' : 'warn', 'connector error', { requestId: ctx.req.requestId, operation: ctx.op?.id, kind: error.kind, detail: error.message });
   return new GatewayError(poolErrors[error.kind] ?? 'internal', { limit: ctx.op?.data?.rowCap ?? 0 });
 }
 

@@ -22,12 +22,17 @@ export async function invokeProxy(ctx: CallContext): Promise<void> {
     };
   } catch (err) {
     if (!isProxyError(err)) throw err;
+    // Only the caller's leaving cancels a backend call: normal, and tracked as such rather than as a timeout.
+    if (err.kind === 'cancelled') {
+      log('debug', 'backend call cancelled', { requestId: ctx.req.requestId, operation: ctx.op!.id });
+      throw new GatewayError('client_gone');
+    }
     log('warn', 'backend error', { requestId: ctx.req.requestId, operation: ctx.op!.id, code: err.code, kind: err.kind });
     // The backend's own error (a MANTRA envelope with status 0, a SOAP fault) reaches the caller unchanged.
     throw new GatewayError(keyOfCode.get(err.code) ?? 'unavailable', {}, {
       code: err.code,
       message: err.passthrough ? err.message : undefined,
-      status: err.httpStatus === 499 ? 504 : err.httpStatus,
+      status: err.httpStatus,
     });
   } finally {
     stopWatching();
