@@ -1,4 +1,4 @@
-/** The largest offset a caller may ask for: nine digits, the bound `?offset=` has (v1/routes.ts). */
+/** The largest offset a caller may ask for: nine digits, the bound `?offset=` has (v1/grammar.ts). */
 export const maxOffset = 999_999_999;
 
 /** An opaque paging cursor: the next offset, base64url-encoded so callers do not build it by hand. */
