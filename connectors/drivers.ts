@@ -6,6 +6,8 @@ import { ConnectorError } from './errors.ts';
 const loaders: Partial<Record<ConnectorKind, () => Promise<Driver>>> = {
   postgres: () => import('./postgres/index.ts').then((m) => m.driver),
   mysql: () => import('./mysql/index.ts').then((m) => m.driver),
+  mssql: () => import('./mssql/index.ts').then((m) => m.driver),
+  oracle: () => import('./oracle/index.ts').then((m) => m.driver),
   sqlite: () => import('./sqlite/index.ts').then((m) => m.driver),
   dbf: () => import('./dbf/index.ts').then((m) => m.driver),
 };

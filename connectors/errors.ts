@@ -11,21 +11,26 @@ export interface JobError {
   message: string;
   /** The driver's raw error text, for server logs; never shown to a caller. */
   detail?: string;
+  /** The driver's own error code (ESOCKET, ORA-01017, …): safe to show, it names no host or user. */
+  code?: string;
 }
 
 export class ConnectorError extends Error {
   readonly kind: ErrorKind;
   readonly detail?: string;
-  constructor(kind: ErrorKind, message: string, detail?: string) {
+  readonly code?: string;
+  constructor(kind: ErrorKind, message: string, detail?: string, code?: string) {
     super(message);
     this.name = 'ConnectorError';
     this.kind = kind;
     this.detail = detail;
+    if (code !== undefined) this.code = code;
   }
   toJSON(): JobError {
-    return this.detail === undefined
-      ? { kind: this.kind, message: this.message }
-      : { kind: this.kind, message: this.message, detail: this.detail };
+    const out: JobError = { kind: this.kind, message: this.message };
+    if (this.detail !== undefined) out.detail = this.detail;
+    if (this.code !== undefined) out.code = this.code;
+    return out;
   }
 }
 

@@ -5,4 +5,4 @@ export const stopped = (message: string): JobError => ({ kind: 'unavailable', me
 export const poolClosed = stopped('the connector pool is closed');
 
 /** A JobError from the other thread as a throwable ConnectorError again. */
-export const fromJobError = (e: JobError) => new ConnectorError(e.kind, e.message, e.detail);
+export const fromJobError = (e: JobError) => new ConnectorError(e.kind, e.message, e.detail, e.code);

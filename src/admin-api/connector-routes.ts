@@ -7,15 +7,17 @@ import { AdminError } from './errors.ts';
 import { errors, type Handler, input, json, register } from './openapi.ts';
 import { authorize } from './policy.ts';
 import { revealSecrets } from './secret-fields.ts';
+import { connectorRef } from '../gateway/connector-ref.ts';
+import { Settings } from '../model/settings.ts';
 
 const Params = z.object({ agency: slug, slug });
 const TableParams = Params.extend({ table: identifier });
 const Column = z.object({ name: z.string(), type: z.string() }).openapi('Column');
 
-/** Only a driver's error code (e.g. ECONNREFUSED, 28P01) leaves: messages may name hosts or users. */
+/** Only a driver's error code (e.g. ECONNREFUSED, 28P01, ELOGIN, ORA-01017) leaves: messages may name hosts or users. */
 function safeReason(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : undefined;
+  return typeof code === 'string' && /^[A-Z0-9_-]{2,40}$/.test(code) ? code : undefined;
 }
 
 /** Test a connector and list its tables and columns, to help build operations; runs with decrypted secrets. */
@@ -31,7 +33,9 @@ export function mountConnectorRoutes(app: OpenAPIHono<AdminEnv>, guards: Middlew
       if (!stored) throw new AdminError(404, 'not_found', { kind: 'connector', id });
       authorize(c.get('user'), 'connector', 'write', stored.body);
       if (!ctx.connectors) throw new AdminError(503, 'connectors_unavailable');
-      const ref = { id, version: stored.version, config: revealSecrets('connector', stored.body, ctx.secrets) };
+      const settings = await ctx.store.get('settings', 'settings');
+      const view = { version: settings?.version ?? 0, body: settings?.body ?? Settings.parse({}) };
+      const ref = connectorRef(stored, revealSecrets('connector', stored.body, ctx.secrets), view, ctx.dataDir);
       let value: T;
       try {
         value = await run(ctx.connectors, ref, params);

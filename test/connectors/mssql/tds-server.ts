@@ -19,7 +19,8 @@ export interface Query {
 }
 
 export type Reply =
-  | { columns: Column[]; rows: Cell[][]; rowDelayMs?: number }
+  /** `rowDelayMs` pauses after every `delayEvery` rows (default 1), sending what was written so far first. */
+  | { columns: Column[]; rows: Cell[][]; rowDelayMs?: number; delayEvery?: number }
   | { error: ServerError }
   | { rowCount: number }
   /** Answers nothing until the client cancels. */
@@ -166,7 +167,7 @@ export async function startTdsServer(opts: TdsServerOptions): Promise<TdsServer>
             if (r.attention || socket.destroyed) break;
             await out.push(row(reply.columns, cells));
             n++;
-            if (reply.rowDelayMs) {
+            if (reply.rowDelayMs && n % (reply.delayEvery ?? 1) === 0) {
               await out.flush();
               await pause(r, reply.rowDelayMs);
             }
