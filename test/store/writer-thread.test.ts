@@ -25,7 +25,7 @@ function writer(dir: string) {
   const file = path.join(dir, 'w.db');
   const db = new DatabaseSync(file);
   db.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma wal_autocheckpoint = 0');
-  for (const m of migrations) db.exec(m);
+  for (const m of migrations) if (typeof m === 'string') db.exec(m); else m(db);
   db.exec('create table t (id integer primary key, body text not null)');
   const insert = db.prepare('insert into t (body) values (?)');
   return {
