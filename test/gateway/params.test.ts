@@ -36,7 +36,7 @@ describe('caller parameters', () => {
   });
   test('a NUL byte is refused in every parameter, whatever its type or connector', () => {
     const v = compileParams([Parameter.parse({ name: 'q' }), Parameter.parse({ name: 'n', type: 'integer', required: false })]);
-    for (const raw of [{ q: '\0' }, { q: 'Siti\0' }, { q: 'x', n: '4\0' }]) {
+    for (const raw of [{ q: '\0' }, { q: 'Siti\0' }, { q: 'x', n: '4\0' }] as Record<string, string>[]) {
       assert.throws(() => v(raw), (e: GatewayError) => e.key === 'bad_param' && e.code === 10005 && e.status === 400);
     }
     assert.deepEqual(v({ q: 'Siti\tAyu' }), { q: 'Siti\tAyu', n: null }, 'other control characters are left to the operation');

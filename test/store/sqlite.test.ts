@@ -146,7 +146,7 @@ describe('sqlite store migrations', () => {
     const dir = tempDir();
     // A data dir as the first release left it: schema 1 only, one entity and one track.
     const v1 = new DatabaseSync(path.join(dir, 'mantra.db'));
-    v1.exec(migrations[0]);
+    v1.exec(migrations[0] as string);
     v1.exec(`pragma user_version = 1; pragma application_id = ${0x4d4e5452}`);
     v1.prepare('insert into entities (kind, id, version, body, updated_at) values (?, ?, 1, ?, ?)')
       .run('agency', 'dukcapil', JSON.stringify(agency), new Date().toISOString());
