@@ -72,12 +72,12 @@ const xmlNotFound = `<?xml version="1.0" encoding="utf-8"?>
 </response>`;
 const apiWrongKey = 'a:1:{s:8:"response";a:4:{s:6:"status";i:0;s:4:"code";i:10002;s:7:"message";s:30:"Fungsi operasi tidak terdaftar";s:4:"data";s:0:"";}}';
 
-test('envelope status 1 in JSON: the inner data unchanged (text/plain, as MANTRA answers)', async () => {
+test('envelope status 1 in JSON (text/plain, as MANTRA answers): rows keyed "0","1",… become a list, as json_decode reads them', async () => {
   const r = await call(jsonFound);
   assert.equal(r.source, 'backend');
   assert.equal(r.status, 200);
   assert.deepEqual(r.data, {
-    penduduk_by_nik: { 0: { nik: '3201000000000042', nama: 'Penduduk 42', alamat: 'Jl. Merdeka No. 43, RT 13/RW 07' } },
+    penduduk_by_nik: [{ nik: '3201000000000042', nama: 'Penduduk 42', alamat: 'Jl. Merdeka No. 43, RT 13/RW 07' }],
   });
 });
 
