@@ -4,7 +4,7 @@ import { openSqliteStore, type Store } from './store/index.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { createPool } from '../connectors/pool.ts';
 import { createApp, type MantraApp } from './app.ts';
-import { withRequestId } from './app-env.ts';
+import { trustedProxiesOf, withRequestId } from './app-env.ts';
 import { runtime, type Server } from './runtime/index.ts';
 import { ensureFirstAdmin } from './admin-api/first-admin.ts';
 
@@ -53,7 +53,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         ? { cert: fs.readFileSync(config.tlsCert, 'utf8'), key: fs.readFileSync(config.tlsKey, 'utf8') }
         : undefined,
       maxRequestBodySize: 64 * 1024 * 1024,
-      fetch: withRequestId((req, env) => mantra.fetch(req, env)),
+      fetch: withRequestId((req, env) => mantra.fetch(req, env), trustedProxiesOf(mantra.registry)),
     });
     let stopping: Promise<void> | undefined;
     return {

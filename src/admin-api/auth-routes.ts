@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { Role, type User } from '../model/user.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../security/password.ts';
@@ -7,7 +8,9 @@ import { AdminError, invalid } from './errors.ts';
 import { body, errors, input, json, register } from './openapi.ts';
 import { authenticate, clearSessionCookie, openSession, setSessionCookie } from './session.ts';
 import { MIN_PASSWORD_LENGTH, newPassword } from './password-rules.ts';
-import { KdfGate, LoginThrottle } from './throttle.ts';
+import { KdfGate } from './kdf-gate.ts';
+import { mountLoginFailureRoutes } from './login-failure-routes.ts';
+import { LoginThrottle } from './throttle.ts';
 
 const Login = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
@@ -46,9 +49,13 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
   const pending = [authenticate(ctx, { pendingPassword: true })];
   const tag = ['session'];
 
-  function refuseWhileLocked(keys: string[]) {
-    const wait = throttle.retryAfter(keys);
-    if (wait) throw new AdminError(429, 'throttled', { seconds: wait }, { retryAfter: wait }, { 'Retry-After': String(wait) });
+  /** Refuses a pair or address that failed too often; slows a try for an account guessed from many places. */
+  async function beforeTry(username: string, address: string) {
+    const { retryAfter, delayMs } = throttle.check(username, address);
+    if (retryAfter) {
+      throw new AdminError(429, 'throttled', { seconds: retryAfter }, { retryAfter }, { 'Retry-After': String(retryAfter) });
+    }
+    if (delayMs) await sleep(delayMs);
     if (gate.full) throw new AdminError(503, 'busy', {}, {}, { 'Retry-After': '1' });
   }
 
@@ -59,17 +66,16 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
     responses: { 200: json(LoginResult, 'Signed in'), ...errors(400, 401, 403, 429) },
   }), async (c) => {
     const { username, password } = input<z.infer<typeof Login>>(c, 'json');
-    const ip = c.env?.remoteAddress ?? '';
-    const keys = [`user:${username.toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])];
-    refuseWhileLocked(keys);
+    const address = c.env?.remoteAddress ?? '';
+    await beforeTry(username, address);
     const stored = await store.get('user', username);
     const hash = stored?.body.passwordHash ?? (await dummy());
     const matches = await gate.run(() => verifyPassword(password, hash));
     if (!stored || !matches) {
-      throttle.fail(keys);
+      throttle.fail(username, address);
       throw new AdminError(401, 'login_failed');
     }
-    throttle.succeed(keys[0]);
+    throttle.succeed(username, address);
     const user = stored.body;
     // Said only to whoever knows the password: it reveals nothing to a guesser.
     if (!user.active) throw new AdminError(403, 'account_inactive');
@@ -103,22 +109,27 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
 
   register(app, pending, createRoute({
     method: 'post', path: '/password', tags: tag,
-    summary: `Change one's own password (at least ${MIN_PASSWORD_LENGTH} characters); required after a one-time password`,
+    summary: `Change one's own password (at least ${MIN_PASSWORD_LENGTH} characters); required after a one-time password. Ends the user's other sessions`,
     request: { body: body(PasswordChange) },
     responses: { 204: { description: 'Changed' }, ...errors(400, 401, 403, 429) },
   }), async (c) => {
     const { current, new: next } = input<z.infer<typeof PasswordChange>>(c, 'json');
     const { username } = c.get('user');
-    const keys = [`user:${username.toLowerCase()}`];
-    refuseWhileLocked(keys);
+    const address = c.env?.remoteAddress ?? '';
+    await beforeTry(username, address);
     const stored = (await store.get('user', username))!;
     if (!(await gate.run(() => verifyPassword(current, stored.body.passwordHash)))) {
-      throttle.fail(keys);
+      throttle.fail(username, address);
       throw invalid([{ path: 'current', key: 'wrong_password' }]);
     }
+    throttle.succeed(username, address);
     if (next === current) throw invalid([{ path: 'new', key: 'same_password' }]);
     const passwordHash = await gate.run(() => hashPassword(next));
     await store.put('user', { ...stored.body, passwordHash, mustChangePassword: false }, stored.version);
+    // Whoever else holds a session may be the reason for the change: only this one goes on.
+    await store.sessions.removeUser(username, c.get('session').tokenHash);
     return c.body(null, 204);
   });
+
+  mountLoginFailureRoutes(app, [authenticate(ctx, { pendingPassword: false })], throttle);
 }

@@ -27,8 +27,9 @@ export interface AdminUser {
 }
 
 /**
- * Hono environment of the admin API. `Bindings.remoteAddress` is what the runtime adapter passes as the
- * second argument of `app.fetch(req, { remoteAddress })`; it keys the per-IP login throttle.
+ * Hono environment of the admin API. `Bindings.remoteAddress` is the second argument of
+ * `app.fetch(req, { remoteAddress })`: the caller's address as the server's entry (app-env.ts) names it, behind a
+ * trusted proxy from X-Forwarded-For; it keys the login throttle.
  */
 export type AdminEnv = {
   Bindings: { remoteAddress?: string };

@@ -64,7 +64,9 @@ export function mountCrud<K extends CrudKind>(
     if (stored && sameBody(stored.body, entity)) return { saved: stored, reveal: draft.reveal };
     const id = (kinds[kind].id as (e: EntityOf<K>) => string)(entity);
     try {
-      return { saved: await store.put(kind, entity, stored?.version ?? 0), reveal: draft.reveal };
+      const saved = await store.put(kind, entity, stored?.version ?? 0);
+      await res.afterSave?.(saved, w);
+      return { saved, reveal: draft.reveal };
     } catch (err) {
       if (err instanceof StoreError && err.reason === 'conflict') throw new AdminError(409, 'conflict', { kind, id });
       if (err instanceof StoreError && err.reason === 'version') {

@@ -48,6 +48,8 @@ export interface Resource<K extends CrudKind> {
   /** Rules beyond the schema and the references; throws AdminError. */
   check?(entity: EntityOf<K>, w: WriteInput<K>): Promise<void>;
   beforeDelete?(stored: Stored<K>, w: WriteInput<K>): Promise<void>;
+  /** After a change was stored (not when nothing changed). */
+  afterSave?(saved: Stored<K>, w: WriteInput<K>): Promise<void>;
 }
 
 const versionField = z.number().int().min(1).openapi({ description: 'The version the client read (optimistic concurrency)' });
@@ -170,6 +172,10 @@ const user: Resource<'user'> = {
     if (wasAdmin && !(u.role === 'administrator' && u.active) && (await countActiveAdmins(ctx, u.username)) === 0) {
       throw new AdminError(409, 'last_admin');
     }
+  },
+  // A password set by an administrator ends every session of the user, whoever holds them.
+  afterSave: async (saved, { ctx, stored }) => {
+    if (stored && stored.body.passwordHash !== saved.body.passwordHash) await ctx.store.sessions.removeUser(saved.id);
   },
   beforeDelete: async (stored, { ctx, user }) => {
     if (stored.id === user.username) throw new AdminError(409, 'delete_self');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { parseIpEntry } from '../security/ip-allowlist.ts';
 
 export const Settings = z
   .object({
@@ -10,6 +11,11 @@ export const Settings = z
     maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
     /** Backend hosts proxies may reach; empty = any. */
     backendAllowlist: z.array(z.string()).default([]),
+    /**
+     * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the caller; empty = the socket peer is
+     * the caller, and X-Forwarded-For is ignored.
+     */
+    trustedProxies: z.array(z.string().trim().refine((e) => parseIpEntry(e) !== undefined, 'an IP address or CIDR range')).default([]),
     tracks: z.boolean().default(true),
   })
   .strict()

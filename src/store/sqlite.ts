@@ -99,6 +99,7 @@ class SqliteStore implements Store {
       sessionGet: db.prepare('select * from sessions where token_hash = ?'),
       sessionPut: db.prepare('insert or replace into sessions (token_hash, username, csrf, expires_at) values (?, ?, ?, ?)'),
       sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
+      sessionDelUser: db.prepare('delete from sessions where username = ? and token_hash <> ?'),
     };
     this.#ingestHere = trackIngester(db);
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
@@ -248,6 +249,7 @@ class SqliteStore implements Store {
     },
     put: (s: Session) => this.#exclusive(() => void this.#q.sessionPut.run(s.tokenHash, s.username, s.csrf, s.expiresAt)),
     remove: (tokenHash: string) => this.#exclusive(() => void this.#q.sessionDel.run(tokenHash, Date.now())),
+    removeUser: (username: string, keep = '') => this.#exclusive(() => void this.#q.sessionDelUser.run(username, keep)),
   };
 
   startWriter(): WriterThread {

@@ -61,6 +61,8 @@ export interface Store {
     get(tokenHash: string): Promise<Session | undefined>;
     put(s: Session): Promise<void>;
     remove(tokenHash: string): Promise<void>;
+    /** Ends every session of a user except `keep` (a token hash): a changed password ends the others. */
+    removeUser(username: string, keep?: string): Promise<void>;
   };
   /** Moves track writes and upkeep (SQLite: WAL checkpoints) to a thread of its own until stopped or closed. */
   startWriter?(): WriterThread;

@@ -49,22 +49,70 @@ describe('admin api: sign-in, sessions, CSRF', () => {
     assert.deepEqual(r.body, { error: 'login_failed', message: 'Nama pengguna atau kata sandi salah' });
   });
 
-  test('wrong password: 401; after five failures 429 with Retry-After, per username and per address', async () => {
+  test('one address failing many times: that pair waits with a growing Retry-After, the right password elsewhere signs in', async () => {
     await h.user('victim', 'supervisor');
-    const ip = '198.51.100.9';
-    for (let i = 0; i < 5; i++) {
-      const r = await h.call('POST', '/login', { json: { username: 'victim', password: `wrong ${i}` }, ip });
-      assert.equal(r.status, 401, `attempt ${i + 1}`);
-    }
-    // Locked: even the right password is refused, without revealing whether it was right.
-    const locked = await h.call('POST', '/login', { json: { username: 'victim', password: PASSWORD }, ip: '203.0.113.1' });
-    assert.equal(locked.status, 429);
-    assert.equal(locked.body.error, 'throttled');
-    assert.ok(Number(locked.headers.get('retry-after')) >= 1);
-    // The address is locked too, for any username.
-    const fromIp = await h.call('POST', '/login', { json: { username: 'root', password: PASSWORD }, ip, headers: { 'accept-language': 'en' } });
-    assert.equal(fromIp.status, 429);
-    assert.match(fromIp.body.message, /^Too many failed attempts/);
+    const attacker = '198.51.100.9';
+    const login = (username: string, password: string, ip: string, lang = 'id') =>
+      h.call('POST', '/login', { json: { username, password }, ip, headers: { 'accept-language': lang } });
+    for (let i = 0; i < 5; i++) assert.equal((await login('victim', `wrong ${i}`, attacker)).status, 401, `attempt ${i + 1}`);
+    // Refused without checking: even the right password does not tell the guesser it was right.
+    const refused = await login('victim', PASSWORD, attacker);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    assert.deepEqual(refused.body, { error: 'throttled', message: 'Terlalu banyak percobaan yang gagal; coba lagi dalam 1 detik', retryAfter: 1 });
+    for (let i = 0; i < 20; i++) assert.equal((await login('victim', `more ${i}`, attacker)).status, 429);
+
+    assert.equal((await login('victim', PASSWORD, '203.0.113.1')).status, 200, 'the rightful user, from elsewhere');
+    assert.equal((await login('root', PASSWORD, attacker)).status, 200, 'the address is not locked for every user');
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    assert.equal((await login('victim', 'wrong again', attacker)).status, 401);
+    const longer = await login('victim', PASSWORD, attacker, 'en');
+    assert.equal(longer.status, 429);
+    assert.equal(longer.headers.get('retry-after'), '2', 'each further failure doubles the wait');
+    assert.match(longer.body.message, /^Too many failed attempts/);
+  });
+
+  test('nothing tells whether a user exists: an unknown name is answered and throttled like a known one', async () => {
+    await h.user('known', 'supervisor');
+    const answers = async (username: string, ip: string) => {
+      const seen = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await h.call('POST', '/login', { json: { username, password: `guess ${i}` }, ip });
+        seen.push([r.status, r.headers.get('retry-after'), r.body]);
+      }
+      return seen;
+    };
+    assert.deepEqual(await answers('ghost', '198.51.100.30'), await answers('known', '198.51.100.31'));
+  });
+
+  test("changing one's own password ends the user's other sessions and keeps this one", async () => {
+    const before = await h.user('sari', 'supervisor');
+    const here = (await h.call('POST', '/login', { json: { username: 'sari', password: PASSWORD }, ip: '192.0.2.20' })).body.token;
+    const elsewhere = (await h.call('POST', '/login', { json: { username: 'sari', password: PASSWORD }, ip: '192.0.2.21' })).body.token;
+    const next = 'a new and longer password';
+    assert.equal((await h.call('POST', '/password', { token: here, json: { current: PASSWORD, new: next } })).status, 204);
+    assert.equal((await h.call('GET', '/session', { token: elsewhere })).status, 401);
+    assert.equal((await h.call('GET', '/session', { token: before })).status, 401);
+    assert.equal((await h.call('GET', '/session', { token: here })).status, 200, 'the session that changed it goes on');
+    assert.equal((await h.call('GET', '/agencies', { token: admin })).status, 200, "other users' sessions live on");
+    assert.equal((await h.call('POST', '/login', { json: { username: 'sari', password: next }, ip: '192.0.2.22' })).status, 200);
+  });
+
+  test("an administrator setting a user's password ends all that user's sessions; other changes do not", async () => {
+    const first = await h.user('tono', 'supervisor');
+    const second = (await h.call('POST', '/login', { json: { username: 'tono', password: PASSWORD }, ip: '192.0.2.23' })).body.token;
+    const put = async (fields: Record<string, unknown>) => {
+      const { updatedAt: _, ...current } = (await h.call('GET', '/users/tono', { token: admin })).body;
+      const r = await h.call('PUT', '/users/tono', { token: admin, json: { ...current, ...fields } });
+      assert.equal(r.status, 200, r.text);
+    };
+    await put({ fullName: 'Tono' });
+    assert.equal((await h.call('GET', '/session', { token: first })).status, 200, 'no password: sessions stay');
+    await put({ password: 'set by the administrator' });
+    assert.equal((await h.call('GET', '/session', { token: first })).status, 401);
+    assert.equal((await h.call('GET', '/session', { token: second })).status, 401);
+    assert.equal((await h.call('GET', '/agencies', { token: admin })).status, 200);
   });
 
   test('an inactive user cannot log in, and its sessions stop working', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { type Harness, harness } from './support.ts';
 
 const expected: Record<string, string[]> = {
-  '/login': ['post'], '/logout': ['post'], '/session': ['get'], '/password': ['post'],
+  '/login': ['post'], '/logout': ['post'], '/session': ['get'], '/password': ['post'], '/security/login-failures': ['get'],
   '/agencies': ['get', 'post'], '/agencies/{slug}': ['get', 'put', 'delete'],
   '/users': ['get', 'post'], '/users/{username}': ['get', 'put', 'delete'],
   '/connectors': ['get', 'post'], '/connectors/{agency}/{slug}': ['get', 'put', 'delete'],
