@@ -1,18 +1,34 @@
-import type { StreamResult, ValueResult } from './types.ts';
+import type { StreamOutcome, StreamResult, ValueResult } from './types.ts';
 import { whenCallerGone } from './caller-gone.ts';
 
 /**
  * The answer body of a streamed result: whole bytes when read ahead completely, else a pull stream. The job is
  * cancelled when the body stream is, or when the caller goes away (not every runtime cancels the body then).
+ * `onEnd` (the call's track) learns how the stream ended; the stream closes only once it has resolved, and breaks
+ * off instead when it fails: no whole answer without its track.
  */
-export function streamBody(result: StreamResult, callerSignal: () => AbortSignal): BodyInit {
+export function streamBody(result: StreamResult, callerSignal: () => AbortSignal, onEnd?: (o: StreamOutcome) => Promise<void>): BodyInit {
   const chunks = result.buffered.flatMap((ev) => (ev.type === 'chunk' ? [ev.data] : []));
   if (result.complete) return (chunks.length === 1 ? chunks[0] : concat(chunks.map(bytesOf))) as Uint8Array<ArrayBuffer> | string;
   let i = 0;
+  let bytes = 0;
+  let ended = false;
   let stopWatching = () => {};
+  /** Reports the end once; a failed track of an answer that is over already is logged by the tracker's caller. */
+  const report = (end: StreamOutcome['end'], rows?: number) => {
+    if (ended) return Promise.resolve();
+    ended = true;
+    return onEnd?.({ end, bytes, rows }) ?? Promise.resolve();
+  };
   const finish = () => {
     stopWatching();
     void result.rest.return?.();
+    report('caller_left').catch(() => {});
+  };
+  const send = (ctrl: ReadableStreamDefaultController<Uint8Array>, data: Uint8Array | string) => {
+    const out = bytesOf(data);
+    bytes += out.byteLength;
+    ctrl.enqueue(out);
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -27,18 +43,24 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
         }, 0);
       },
       async pull(ctrl) {
-        if (i < chunks.length) return ctrl.enqueue(bytesOf(chunks[i++]));
+        if (i < chunks.length) return send(ctrl, chunks[i++]);
         for (;;) {
           const step = await result.rest.next();
           if (step.done || step.value.type === 'end') {
             stopWatching();
+            try {
+              await report('complete', step.done ? undefined : step.value.rowCount);
+            } catch {
+              return ctrl.error(new Error('track not written'));
+            }
             return ctrl.close();
           }
           if (step.value.type === 'error') {
             stopWatching();
+            report('broken').catch(() => {});
             return ctrl.error(new Error('stream failed'));
           }
-          if (step.value.type === 'chunk') return ctrl.enqueue(bytesOf(step.value.data));
+          if (step.value.type === 'chunk') return send(ctrl, step.value.data);
         }
       },
       cancel: finish,

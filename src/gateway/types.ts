@@ -69,6 +69,18 @@ export interface CallContext {
   error?: GatewayError;
   /** Filled by the renderer once the answer is decided, for the track. */
   rows?: number;
+  /**
+   * Set by `track` for an answer that streams: records the call's track once the stream has ended, with what was
+   * sent. The last bytes wait for it, so a streamed answer is whole only once its track is written.
+   */
+  streamEnd?: (outcome: StreamOutcome) => Promise<void>;
+}
+
+/** How a streamed answer ended: sent whole, the caller left, or the source broke off midway. */
+export interface StreamOutcome {
+  end: 'complete' | 'caller_left' | 'broken';
+  bytes: number;
+  rows?: number;
 }
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;

@@ -22,7 +22,7 @@ export function renderCompat(ctx: CallContext): Response {
   const format = getFormat(ctx.req.format)!;
   if (ctx.error || !ctx.result) return renderCompatError(format, ctx.error!);
   const result = ctx.result;
-  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal), { status: 200, headers });
+  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal, ctx.streamEnd), { status: 200, headers });
   const data = result.rows ? { [ctx.req.operation]: result.rows } : result.data;
   return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), {
     status: 200,

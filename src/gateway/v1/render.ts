@@ -37,7 +37,7 @@ export function renderV1(ctx: CallContext): Response {
   const format = getFormat(req.format)!;
   const headers = { 'content-type': contentType(format) };
   const result = ctx.result;
-  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal), { status: 200, headers });
+  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal, ctx.streamEnd), { status: 200, headers });
   const data = result.rows ?? result.data;
   const meta = result.rows ? { rowCount: result.rows.length, ...result.meta } : result.meta ?? {};
   return new Response(v1Document(format, req.operation, data, meta), { status: 200, headers: valueHeaders(result, headers) });
