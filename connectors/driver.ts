@@ -1,6 +1,7 @@
 import type { Connector } from '../src/model/connector.ts';
 import type { Plan, Row, SqlPlan } from './types.ts';
 import type { Signal } from './cancel.ts';
+import type { FileAccess } from './file-access.ts';
 import { ConnectorError, messages } from './errors.ts';
 
 /** How a read runs. The driver delivers at most `maxRows` rows, then stops reading (cleanly, not an error). */
@@ -49,6 +50,8 @@ export interface DriverPool {
 export interface OpenOptions {
   /** Connections this thread may hold: the connector's pool size shared among the threads. */
   maxConnections: number;
+  /** File-based kinds: where their file may lie (see file-access.ts). */
+  files?: FileAccess;
 }
 
 export interface Driver {

@@ -1,5 +1,6 @@
 import type { Connector } from '../src/model/connector.ts';
 import type { Row, Value } from '../src/formats/types.ts';
+import type { FileAccess } from './file-access.ts';
 
 export type { Row, Value };
 
@@ -38,4 +39,6 @@ export interface ConnectorRef {
   id: string;
   version: number;
   config: Connector;
+  /** File-based kinds: the folders their file may lie in; without it they open no file (sqlite: only :memory:). */
+  files?: FileAccess;
 }

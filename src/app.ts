@@ -21,6 +21,8 @@ export interface AppDeps {
   store: Store;
   secrets: Secrets;
   pool: Pool;
+  /** The server's data directory: file connectors may never open it. */
+  dataDir: string;
 }
 
 export interface MantraApp {
@@ -42,7 +44,7 @@ const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
 
 /** Composes the caller interfaces, the admin API and the health probes into one Hono app. */
 export function createApp(deps: AppDeps): MantraApp {
-  const registry = new Registry(deps.store, deps.secrets);
+  const registry = new Registry(deps.store, deps.secrets, deps.dataDir);
   const tracker = new Tracker(deps.store);
   const call = buildPipeline({ registry, secrets: deps.secrets, pool: deps.pool, tracker });
   const app = new Hono<Env>();
@@ -67,6 +69,8 @@ export function createApp(deps: AppDeps): MantraApp {
   app.route('/admin/api', createAdminApi({
     store: deps.store,
     secrets: deps.secrets,
+    dataDir: deps.dataDir,
+    tracker,
     connectors: {
       test: (ref) => deps.pool.test(ref),
       tables: async (ref) => (await deps.pool.tables(ref)).map((t) => t.name),

@@ -44,7 +44,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
     const settings = (await store.get('settings', 'settings'))?.body;
     const workers = config.workers ?? settings?.workers ?? defaultWorkers();
     const pool = createPool({ size: workers });
-    const mantra = createApp({ store, secrets, pool });
+    const mantra = createApp({ store, secrets, pool, dataDir: config.dataDir });
     const writer = store.startWriter?.();
     const server = await runtime.serve({
       port: config.port,

@@ -2,8 +2,9 @@ import { open as openFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DBFFile } from 'dbffile';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type QueryOptions, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
 import { ConnectorError, messages, rawText } from '../errors.ts';
+import { allowedPath, notAllowedMessage } from '../file-access.ts';
 import { checkIdentifier } from '../sql/dialect.ts';
 import type { Plan, Row } from '../types.ts';
 import { predicate, sorter } from './filter.ts';
@@ -14,21 +15,28 @@ const READ_BATCH = 1000;
 
 const unavailable = (err: unknown) => new ConnectorError('unavailable', messages.unavailable, rawText(err));
 
-function open(config: Connector): DriverPool {
-  const folder = config.path ?? '';
+function open(config: Connector, opts?: OpenOptions): DriverPool {
+  /** A path inside the folder, resolved and checked on every use: files are read per query, not held open. */
+  const allowed = (path: string) => {
+    const resolved = allowedPath(path, opts?.files);
+    if (!resolved) throw new ConnectorError('config', notAllowedMessage);
+    return resolved;
+  };
+  const folder = () => allowed(config.path ?? '');
 
   /** The file of a table, matched without regard to case (dBase names are often upper case). */
   async function file(table: string): Promise<string> {
     const want = `${checkIdentifier(table).toLowerCase()}.dbf`;
+    const dir = folder();
     let names: string[];
     try {
-      names = await readdir(folder);
+      names = await readdir(dir);
     } catch (err) {
       throw unavailable(err);
     }
     const name = names.find((n) => n.toLowerCase() === want);
     if (!name) throw new ConnectorError('query', `unknown table "${table}"`);
-    return join(folder, name);
+    return allowed(join(dir, name));
   }
 
   /** The configured code page, else the one the file's header names, else latin1. */
@@ -144,16 +152,18 @@ function open(config: Connector): DriverPool {
       return Promise.reject(new ConnectorError('config', 'DBF connectors are read-only'));
     },
     async test() {
+      const dir = folder();
       try {
-        if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
+        if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
       } catch (err) {
         throw unavailable(err);
       }
     },
     async tables() {
+      const dir = folder();
       let names: string[];
       try {
-        names = await readdir(folder);
+        names = await readdir(dir);
       } catch (err) {
         throw unavailable(err);
       }

@@ -1,13 +1,14 @@
 /**
  * Configuration problems found once, when an invoker is built: the invoker then answers every call with the
  * error, as MANTRA answered 10003/10004 per call. Checked: URL and method present (the original's order),
- * no credentials inside URLs, every host on the settings' allowlist, header names and values sendable,
- * SOAP prepared for this very configuration.
+ * no credentials inside URLs, every host on the settings' allowlist, no internal backend unless allowed (see
+ * internal-hosts.ts), header names and values sendable, SOAP prepared for this very configuration.
  */
 import type { ProxySpec } from '../../src/model/operation-proxy.ts';
 import { badHeaderValue } from './auth.ts';
 import { originalMessages, ProxyError, proxyCodes } from './errors.ts';
 import { hostAllowed } from './hosts.ts';
+import { type InternalCheck, internalProblem } from './internal-hosts.ts';
 import type { PreparedProxy } from './types.ts';
 import { soapMethodParts } from '../soap/reply.ts';
 
@@ -23,22 +24,33 @@ export function soapOperationName(spec: ProxySpec): string {
   return (spec.soapOperation ?? '').trim() || soapMethodParts(spec.method).operation;
 }
 
-/** Checks shared by createProxyInvoker and prepareProxy. */
-export function staticProblem(spec: ProxySpec, allowHosts: readonly string[]): ProxyError | undefined {
+/** Every URL the operation reaches: endpoint, token endpoint, health check, WSDL. */
+export function backendUrls(spec: ProxySpec): string[] {
+  const urls = spec.endpoint ? [spec.endpoint] : [];
+  if (spec.auth.type === 'oauth2') urls.push(spec.auth.tokenUrl);
+  if (spec.health.url) urls.push(spec.health.url);
+  if (spec.style === 'soap' && spec.wsdl) urls.push(spec.wsdl);
+  return urls;
+}
+
+/**
+ * Checks shared by createProxyInvoker and prepareProxy. `internal`: the settings' internalBackends and what the
+ * backends' names resolved to; without it internal addresses are not judged (the gateway always passes it).
+ */
+export function staticProblem(spec: ProxySpec, allowHosts: readonly string[], internal?: InternalCheck): ProxyError | undefined {
   const method = spec.style === 'soap' ? soapOperationName(spec) : spec.method;
   if (!spec.endpoint) {
     return method ? config(proxyCodes.noUrl, originalMessages[10003]) : config(proxyCodes.noMethod, originalMessages[10004]);
   }
   if (spec.style === 'soap' && !method) return config(proxyCodes.noMethod, originalMessages[10004]);
-  const urls = [spec.endpoint];
-  if (spec.auth.type === 'oauth2') urls.push(spec.auth.tokenUrl);
-  if (spec.health.url) urls.push(spec.health.url);
-  if (spec.style === 'soap' && spec.wsdl) urls.push(spec.wsdl);
+  const urls = backendUrls(spec);
   for (const u of urls) {
     const url = new URL(u);
     if (url.username || url.password) return config(proxyCodes.noUrl, 'Credentials inside a backend URL are not used; configure them as auth');
     if (!hostAllowed(url, allowHosts)) return notAllowed();
   }
+  const inside = internalProblem(urls, internal);
+  if (inside) return inside;
   if (badHeaderValue(spec.auth) || (spec.auth.type === 'apikey' && !token.test(spec.auth.header))) {
     return config(proxyCodes.noUrl, 'The backend credentials cannot be sent as HTTP headers');
   }

@@ -3,10 +3,14 @@
  * an empty list allows any host.
  */
 export function hostAllowed(url: URL, allow: readonly string[]): boolean {
-  if (allow.length === 0) return true;
+  return allow.length === 0 || hostListed(url, allow);
+}
+
+/** The URL's host matches one of the entries (same syntax as above); an empty list matches nothing. */
+export function hostListed(url: URL, entries: readonly string[]): boolean {
   const host = bare(url.hostname);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allow.some((raw) => {
+  return entries.some((raw) => {
     const entry = raw.trim().toLowerCase();
     if (!entry) return false;
     if (entry.startsWith('*.')) return host.endsWith(entry.slice(1));

@@ -30,7 +30,7 @@ const MIN_ATTEMPT_MS = 20;
 
 export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}): ProxyInvoker {
   const spec = ProxySpec.parse(input);
-  const problem = staticProblem(spec, deps.allowHosts ?? []) ??
+  const problem = staticProblem(spec, deps.allowHosts ?? [], deps.internal) ??
     (spec.style === 'soap' ? soapProblem(spec, deps.prepared) : undefined);
   if (problem) return failing(problem);
 

@@ -5,7 +5,8 @@
  * Rejects with a ProxyError.
  */
 import { ProxySpec, type ProxySpecInput } from '../../src/model/operation-proxy.ts';
-import { staticProblem } from './config-check.ts';
+import { backendUrls, staticProblem } from './config-check.ts';
+import { lookupBackends } from './internal-hosts.ts';
 import type { PreparedProxy } from './types.ts';
 import { type PrepareDeps, prepareSoap } from '../soap/prepare.ts';
 
@@ -13,8 +14,12 @@ export type { PrepareDeps };
 
 export async function prepareProxy(input: ProxySpecInput, deps: PrepareDeps = {}): Promise<PreparedProxy> {
   const spec = ProxySpec.parse(input);
-  const problem = staticProblem(spec, deps.allowHosts ?? []);
+  const internal = deps.internalBackends && {
+    allow: deps.internalBackends,
+    addresses: await lookupBackends(backendUrls(spec)),
+  };
+  const problem = staticProblem(spec, deps.allowHosts ?? [], internal);
   if (problem) throw problem;
-  if (spec.style === 'soap') return await prepareSoap(spec, deps);
+  if (spec.style === 'soap') return await prepareSoap(spec, { ...deps, internal });
   return { kind: 'http', version: 1 };
 }

@@ -2,6 +2,7 @@ import type { Signal } from '../cancel.ts';
 import type { ProxyError } from './errors.ts';
 import type { BreakerRegistry } from './breaker.ts';
 import type { SoapOperation } from '../soap/wsdl.ts';
+import type { InternalCheck } from './internal-hosts.ts';
 
 /**
  * One answer of a proxy operation.
@@ -49,6 +50,11 @@ export type PreparedProxy =
 export interface ProxyDeps {
   /** Settings' backendAllowlist: hosts proxies may reach; empty = any. */
   allowHosts?: readonly string[];
+  /**
+   * Settings' internalBackends and what the backends' names resolved to (looked up once, by the caller): internal
+   * backends not listed are refused. Absent: internal addresses are not judged (the gateway always passes it).
+   */
+  internal?: InternalCheck;
   /** Required for the soap style: the result of prepareProxy() for this configuration. */
   prepared?: PreparedProxy;
   /** Circuit breakers per backend origin; default: one registry for the whole process. */

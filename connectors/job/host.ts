@@ -30,7 +30,7 @@ export class DriverHost {
     const config = ref.config;
     if (!config) return Promise.reject(new ConnectorError('config', 'connector configuration missing'));
     const maxConnections = Math.max(1, Math.ceil((config.poolSize ?? 5) / Math.max(1, this.threads)));
-    const entry: Entry = { version: ref.version, pool: loadDriver(config.kind).then((d) => (entry.open = d.open(config, { maxConnections }))) };
+    const entry: Entry = { version: ref.version, pool: loadDriver(config.kind).then((d) => (entry.open = d.open(config, { maxConnections, files: ref.files }))) };
     entry.pool.catch(() => {});
     this.#pools.set(ref.id, entry);
     if (cur) cur.pool.then((p) => p.close()).catch(() => {});

@@ -40,7 +40,7 @@ export type JobEvent =
 export type AdminCall = { op: 'test' } | { op: 'tables' } | { op: 'columns'; table: string };
 
 /** A connector as sent to a thread: the configuration is left out once that thread has this version. */
-export type WireRef = Pick<ConnectorRef, 'id' | 'version'> & { config?: ConnectorRef['config'] };
+export type WireRef = Pick<ConnectorRef, 'id' | 'version'> & Partial<Pick<ConnectorRef, 'config' | 'files'>>;
 export type WireJob = Omit<QueryJob, 'connector'> & { connector: WireRef };
 
 /** Messages to a worker. */

@@ -9,6 +9,7 @@ import { notAllowed, soapOperationName } from '../http/config-check.ts';
 import { decodeText } from '../http/decode.ts';
 import { isProxyError, ProxyError, proxyCodes } from '../http/errors.ts';
 import { hostAllowed } from '../http/hosts.ts';
+import { type InternalCheck, internalProblem } from '../http/internal-hosts.ts';
 import { createTransport } from '../http/transport.ts';
 import type { PreparedProxy } from '../http/types.ts';
 import { loadWsdl, WsdlError } from './wsdl.ts';
@@ -19,6 +20,13 @@ const wsdlError = (detail: string) => new ProxyError(proxyCodes.wsdl, 'config', 
 
 export interface PrepareDeps {
   allowHosts?: readonly string[];
+  /**
+   * Settings' internalBackends: prepareProxy looks the backends' names up and refuses internal ones not listed.
+   * Absent: internal addresses are not judged (the gateway always passes it).
+   */
+  internalBackends?: readonly string[];
+  /** That list with the addresses found, as prepareProxy hands it on. */
+  internal?: InternalCheck;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -27,6 +35,8 @@ export async function prepareSoap(spec: ProxySpec, deps: PrepareDeps): Promise<P
   const name = soapOperationName(spec);
   const location = spec.wsdl ?? `${spec.endpoint}?wsdl`;
   if (!hostAllowed(new URL(location), deps.allowHosts ?? [])) throw notAllowed();
+  const inside = internalProblem([location], deps.internal);
+  if (inside) throw inside;
   const transport = createTransport(spec.tls);
   const credentials = createCredentials(spec.auth, transport, deps.now ?? Date.now);
   let description;

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type QueryOptions, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, Watch } from '../driver.ts';
 import { ConnectorError, messages, rawText } from '../errors.ts';
+import { allowedPath, IN_MEMORY, notAllowedMessage } from '../file-access.ts';
 import { checkIdentifier } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
 import { fromBigInt, toValue } from '../values.ts';
@@ -33,17 +34,29 @@ function normalise(row: Record<string, unknown>): Row {
   return out;
 }
 
-function open(config: Connector): DriverPool {
+/**
+ * The file to open, checked now (it may have been replaced by a symlink since it was saved): inside an allowed
+ * folder, outside the data directory.
+ */
+function databaseFile(config: Connector, opts: OpenOptions | undefined): string {
+  if (config.path === IN_MEMORY) return IN_MEMORY;
+  if (!config.path) throw new ConnectorError('unavailable', messages.unavailable, 'sqlite: no database file configured');
+  const file = allowedPath(config.path, opts?.files);
+  if (!file) throw new ConnectorError('config', notAllowedMessage);
+  if (!existsSync(file)) throw new ConnectorError('unavailable', messages.unavailable, 'sqlite: database file missing');
+  return file;
+}
+
+function open(config: Connector, opts?: OpenOptions): DriverPool {
   let db: DatabaseSync | undefined;
   const cache = new Map<string, StatementSync>();
 
   function database(): DatabaseSync {
     if (db) return db;
-    if (!config.path || (config.path !== ':memory:' && !existsSync(config.path))) {
-      throw new ConnectorError('unavailable', messages.unavailable, 'sqlite: database file missing');
-    }
+    const file = databaseFile(config, opts);
     try {
-      db = new DatabaseSync(config.path);
+      // No ATTACH (nor VACUUM INTO, which attaches): a statement must not reach any other file.
+      db = new DatabaseSync(file, { limits: { attach: 0 } } as ConstructorParameters<typeof DatabaseSync>[1]);
       db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(config.connectTimeoutMs ?? 10_000))}`);
       return db;
     } catch (err) {

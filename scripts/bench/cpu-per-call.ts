@@ -45,7 +45,7 @@ await configure(dir, { pgUrl, backend: backend.base, tracks: process.env.BENCH_T
 const store = openSqliteStore(dir);
 const writer = store.startWriter?.();
 const pool = createPool({ size: Number(process.env.BENCH_WORKERS ?? 0) });
-const mantra = createApp({ store, secrets: new Secrets(loadMasterKey(dir)), pool });
+const mantra = createApp({ store, secrets: new Secrets(loadMasterKey(dir)), pool, dataDir: dir });
 const serve = withRequestId((req, env) => mantra.fetch(req, env));
 const base = 'http://mantra.local';
 

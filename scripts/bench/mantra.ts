@@ -79,14 +79,15 @@ export async function configure(dir: string, setup: MantraSetup, key: string): P
     await store.put(kind, parsed, existing?.version ?? 0);
   };
   try {
-    await put('settings', { tracks: setup.tracks ?? true });
+    const backend = setup.backend ?? 'http://127.0.0.1:9';
+    // The backend runs on this machine: allowed as an internal backend, as an administrator would.
+    await put('settings', { tracks: setup.tracks ?? true, internalBackends: [new URL(backend).host] });
     await put('agency', { slug: AGENCY, name: 'Benchmark agency' });
     await put('service', { agency: AGENCY, slug: SERVICE, name: 'Benchmark' });
     await put('consumer', { agency: AGENCY, slug: 'bench', name: 'Benchmark' });
     if (setup.pgUrl) await put('connector', connector('pg', 'postgres', setup.pgUrl));
     if (setup.mysqlUrl) await put('connector', connector('my', 'mysql', setup.mysqlUrl));
     if (setup.exportUrl) await put('connector', connector('pgx', 'postgres', setup.exportUrl));
-    const backend = setup.backend ?? 'http://127.0.0.1:9';
     const ops: any[] = [
       byKey('penduduk_by_nik', 'pg'),
       byKey('penduduk_by_nik_my', 'my'),

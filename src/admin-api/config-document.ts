@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { type EntityOf, type Kind, kindNames, kinds } from '../model/index.ts';
 import type { Secrets } from '../security/secrets.ts';
@@ -5,6 +6,8 @@ import type { Store, Stored } from '../store/types.ts';
 import { missingReferences } from './references.ts';
 import { sameBody } from './same-body.ts';
 import { opens, plainSecrets, sealedSecrets, sealImported } from './secret-fields.ts';
+import { documentIssues } from './confinement.ts';
+import { Settings } from '../model/settings.ts';
 
 export const CONFIG_NOTE =
   'Secrets (values starting with "enc:v1:") are encrypted with the master key of the installation that exported ' +
@@ -54,12 +57,13 @@ const idOf = (kind: Kind, e: unknown) => (kinds[kind].id as (e: unknown) => stri
  * secrets), then written in one transaction. Entities whose body is unchanged are skipped (their version stays),
  * so importing the same document twice changes nothing. `replace` also deletes what the document does not hold.
  * With `secrets`, plain-text secrets are encrypted and encrypted ones must open with this master key; without
- * it, plain-text secrets are refused so they never reach the store.
+ * it, plain-text secrets are refused so they never reach the store. File connectors and internal proxy backends
+ * follow the settings the import leaves in place, as in the admin API (`dataDir`: the store's folder by default).
  */
 export async function importConfig(
   store: Store,
   doc: unknown,
-  opts: { replace?: boolean; secrets?: Secrets } = {},
+  opts: { replace?: boolean; secrets?: Secrets; dataDir?: string } = {},
 ): Promise<ImportCounts> {
   const parsed = ConfigDocumentSchema.safeParse(doc);
   if (!parsed.success) {
@@ -100,6 +104,10 @@ export async function importConfig(
       }
     }
   }
+  // The settings after the import: the document's, else (merging) the stored ones, else the defaults.
+  const kept = opts.replace ? undefined : (current.get('settings')!.get('settings')?.body as Settings | undefined);
+  const settings = entities.settings[0] ?? kept ?? Settings.parse({});
+  issues.push(...await documentIssues(entities, settings, opts.dataDir ?? path.dirname(store.path)));
   if (issues.length) throw new ConfigImportError('config document not imported', issues);
 
   const counts = Object.fromEntries(kindNames.map((k) => [k, { created: 0, updated: 0, unchanged: 0, deleted: 0 }])) as ImportCounts;

@@ -2,6 +2,7 @@ import type { ConnectorRef } from '../../connectors/types.ts';
 import type { Role } from '../model/user.ts';
 import type { Secrets } from '../security/secrets.ts';
 import type { Session, Store } from '../store/types.ts';
+import type { Tracker } from '../observability/tracker.ts';
 
 /** Reaches the connectors (through the worker pool in the server) to help an administrator build operations. */
 export interface ConnectorProbe {
@@ -15,6 +16,10 @@ export interface ConnectorProbe {
 export interface AdminContext {
   store: Store;
   secrets: Secrets;
+  /** The server's data directory: no connector may point into it. */
+  dataDir: string;
+  /** Where every unsafe admin request is tracked (audit.ts). */
+  tracker: Tracker;
   connectors?: ConnectorProbe;
 }
 

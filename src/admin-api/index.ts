@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { mountAuthRoutes } from './auth-routes.ts';
 import { mountConnectorRoutes } from './connector-routes.ts';
+import { auditTrail } from './audit.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
 import { mountCrud } from './crud.ts';
 import { AdminError, renderError } from './errors.ts';
@@ -24,6 +25,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   const app = new OpenAPIHono<AdminEnv>();
   app.onError(renderError);
+  // First, so that every refusal below it (size, login, roles, checks) is tracked too.
+  app.use('*', auditTrail(ctx.tracker));
   app.use('*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {

@@ -49,6 +49,18 @@ export const messages = {
     id: 'Kunci ini sudah dipakai langganan lain untuk operasi yang sama',
     en: 'This key is already used by another subscription of the same operation',
   },
+  path_not_allowed: {
+    id: 'Berkas atau folder ini tidak diizinkan: hanya di dalam folder yang diizinkan administrator (pengaturan fileRoots), tidak pernah di direktori data server',
+    en: "This file or folder is not allowed: only inside folders an administrator allows (settings fileRoots), never in the server's data directory",
+  },
+  internal_backend: {
+    id: 'Backend {host} adalah alamat internal ({reason}); hanya administrator yang dapat mengizinkannya (pengaturan internalBackends)',
+    en: 'Backend {host} is an internal address ({reason}); only an administrator can allow it (settings internalBackends)',
+  },
+  write_role: {
+    id: 'Peran {role} tidak boleh membuat atau mengubah operasi data yang menulis (pengaturan writeRoles)',
+    en: 'The {role} role may not create or change data operations that write (settings writeRoles)',
+  },
   connector_failed: { id: 'Koneksi ke sumber data gagal', en: 'The connection to the data source failed' },
   connectors_unavailable: {
     id: 'Pemeriksaan konektor tidak tersedia di proses ini',

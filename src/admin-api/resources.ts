@@ -6,7 +6,7 @@ import { Connector, connectorSecrets } from '../model/connector.ts';
 import { Consumer } from '../model/consumer.ts';
 import { Operation } from '../model/operation.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
-import { isProxyError, prepareProxy } from '../../connectors/http/index.ts';
+import { InternalBackendError, isProxyError, prepareProxy } from '../../connectors/http/index.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import { Service } from '../model/service.ts';
 import { operationSlug, slug } from '../model/slug.ts';
@@ -18,6 +18,7 @@ import type { AdminContext, AdminUser } from './context.ts';
 import { AdminError, invalid } from './errors.ts';
 import { newPassword as password } from './password-rules.ts';
 import { redactSecrets, sealSecrets } from './secret-fields.ts';
+import { assertFileAllowed, assertWriteRole, currentSettings } from './confinement.ts';
 
 export type CrudKind = Exclude<Kind, 'settings'>;
 
@@ -67,13 +68,20 @@ const subscriptionKey = z.string().min(1).max(128).openapi({
   description: 'An existing (MANTRA) access key to keep; a new one is generated when absent. Shown once, stored only as a hash.',
 });
 
-/** A proxy's backend is checked (and a SOAP WSDL read) when the operation is saved, never per call. */
+/**
+ * A proxy's backend is checked (and a SOAP WSDL read) when the operation is saved, never per call. An internal
+ * backend that the settings do not list is refused (403) for everyone: the settings are the administrator's allowance.
+ */
 async function prepareBackend(ctx: AdminContext, proxy: NonNullable<Operation['proxy']>) {
   const spec = openProxySecrets(proxy, ctx.secrets);
-  const settings = (await ctx.store.get('settings', 'settings'))?.body;
+  const settings = await currentSettings(ctx);
   try {
-    return (await prepareProxy(spec, { allowHosts: settings?.backendAllowlist ?? [] })) as Record<string, unknown>;
+    return (await prepareProxy(spec, {
+      allowHosts: settings.backendAllowlist,
+      internalBackends: settings.internalBackends,
+    })) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof InternalBackendError) throw new AdminError(403, 'internal_backend', { host: err.host, reason: err.reason });
     if (!isProxyError(err)) throw err;
     throw invalid([{ path: 'proxy', message: `${err.code}: ${err.message}` }]);
   }
@@ -102,6 +110,7 @@ const connector: Resource<'connector'> = {
   readOnly: Object.keys(optionalSecretFlags),
   toEntity: async (fields, { ctx, stored }) => ({ entity: sealSecrets('connector', fields as Connector, ctx.secrets, stored?.body) }),
   toView: (entity) => redactSecrets('connector', entity),
+  check: async (conn, { ctx }) => assertFileAllowed(conn, await currentSettings(ctx), ctx.dataDir),
 };
 
 const service: Resource<'service'> = {
@@ -126,9 +135,10 @@ const operation: Resource<'operation'> = {
     return { entity: { ...entity, prepared: entity.proxy ? await prepareBackend(ctx, entity.proxy) : undefined } };
   },
   toView: ({ prepared: _, ...entity }) => redactSecrets('operation', entity),
-  check: async (op, { ctx }) => {
+  check: async (op, { ctx, user }) => {
     // A data operation's statement is compiled at save: bad SQL forms and unmarked writes are refused here.
     if (!op.data) return;
+    assertWriteRole(op, user, await currentSettings(ctx));
     const conn = await ctx.store.get('connector', `${op.agency}/${op.data.connector}`);
     if (!conn) return; // the reference check reports it
     try {

@@ -54,9 +54,20 @@ const operations = [
   },
 ] as const;
 
-/** Creates (or refreshes) agency `demo` and issues a fresh demo key, printed once by the caller. */
+/**
+ * The demo's own files: a folder beside the data directory (`data/demo` → `data/demo-files`), since connectors may
+ * never open a file inside the data directory.
+ */
+export const demoFilesDir = (dataDir: string) => `${path.resolve(dataDir)}-files`;
+
+/**
+ * Creates (or refreshes) agency `demo` and issues a fresh demo key, printed once by the caller. The demo's files
+ * folder is added to the settings' fileRoots, as an administrator would allow it.
+ */
 export async function seedDemo(store: Store, secrets: Secrets, dataDir: string): Promise<{ key: string }> {
-  const dbFile = path.resolve(dataDir, 'penduduk.sqlite');
+  const files = demoFilesDir(dataDir);
+  fs.mkdirSync(files, { recursive: true });
+  const dbFile = path.join(files, 'penduduk.sqlite');
   buildDemoDatabase(dbFile);
   const key = generateAccessKey();
   await store.transaction(async () => {
@@ -65,6 +76,8 @@ export async function seedDemo(store: Store, secrets: Secrets, dataDir: string):
       const existing = await store.get(kind, id);
       await store.put(kind, body, existing?.version ?? 0);
     };
+    const settings = kinds.settings.schema.parse((await store.get('settings', 'settings'))?.body ?? {});
+    if (!settings.fileRoots.includes(files)) await upsert('settings', { ...settings, fileRoots: [...settings.fileRoots, files] });
     await upsert('agency', { slug: 'demo', name: 'Instansi Demo', description: 'Data contoh Mantra' });
     await upsert('connector', { agency: 'demo', slug: 'penduduk', kind: 'sqlite', path: dbFile, description: 'SQLite demo' });
     await upsert('service', { agency: 'demo', slug: 'kependudukan', name: 'Kependudukan' });

@@ -10,8 +10,11 @@ import { compileShape } from '../../connectors/job/shape.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import jsonata from 'jsonata';
 import { compileParams } from './params.ts';
-import { createProxyInvoker, type PreparedProxy, type ProxyInvoker } from '../../connectors/http/index.ts';
+import {
+  backendUrls, createProxyInvoker, lookupBackends, type PreparedProxy, type ProxyInvoker,
+} from '../../connectors/http/index.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
+import { connectorRef, refVersion, type SettingsView } from './connector-ref.ts';
 import type { ParamValues } from './types.ts';
 
 /** An operation made ready to run: everything derived from its configuration is resolved here, once. */
@@ -39,6 +42,8 @@ export interface CompiledOperation {
   jsonata?: jsonata.Expression;
   /** Set when the operation cannot be compiled (bad configuration): calls answer a clean error. */
   problem?: string;
+  /** The internal backends allowed when it was built: rebuilt when they change. */
+  internalBackends: string;
 }
 
 /**
@@ -51,8 +56,10 @@ export class Registry {
   #ops = new Map<string, CompiledOperation>();
   #subs = new Map<string, Subscription>();
   #settings: Settings = SettingsSchema.parse({});
+  #settingsVersion = 0;
 
-  constructor(private store: Store, private secrets: Secrets) {
+  /** `dataDir`: the server's data directory, which file connectors may never open. */
+  constructor(private store: Store, private secrets: Secrets, private dataDir: string) {
     store.onChange(() => (this.#stale = true));
   }
 
@@ -88,34 +95,52 @@ export class Registry {
     ]);
     const conns = new Map(connectors.map((c) => [c.id, c]));
     this.#settings = settings?.body ?? SettingsSchema.parse({});
+    this.#settingsVersion = settings?.version ?? 0;
+    const view = this.#view();
     const next = new Map<string, CompiledOperation>();
+    const changed: { stored: (typeof ops)[number]; conn?: (typeof connectors)[number] }[] = [];
     for (const stored of ops) {
       const conn = stored.body.data && conns.get(`${stored.body.agency}/${stored.body.data.connector}`);
       const prev = this.#ops.get(stored.id);
-      if (prev && prev.version === stored.version && prev.data?.connector.version === conn?.version && prev.allowHosts === this.#settings.backendAllowlist.join(',')) {
+      if (
+        prev && prev.version === stored.version && prev.data?.connector.version === (conn && refVersion(conn, view)) &&
+        prev.allowHosts === this.#settings.backendAllowlist.join(',') && prev.internalBackends === this.#settings.internalBackends.join(',')
+      ) {
         next.set(stored.id, prev);
         continue;
       }
-      prev?.proxy?.dispose();
-      next.set(stored.id, this.#compile(stored.id, stored.version, stored.body, conn && { id: conn.id, version: conn.version, body: conn.body }));
+      changed.push({ stored, conn: conn || undefined });
     }
-    for (const [id, gone] of this.#ops) if (!next.has(id)) gone.proxy?.dispose();
+    // Proxy backends are looked up again here, once per configuration: a name may have come to mean an internal address.
+    const addresses = await lookupBackends(changed.flatMap(({ stored }) => (stored.body.proxy ? backendUrls(stored.body.proxy) : [])));
+    for (const { stored, conn } of changed) {
+      next.set(stored.id, this.#compile(stored.id, stored.version, stored.body, conn && { id: conn.id, version: conn.version, body: conn.body }, addresses));
+    }
+    // Replaced and removed ones alike, once nothing new is awaited any more.
+    for (const [id, old] of this.#ops) if (next.get(id) !== old) old.proxy?.dispose();
     this.#ops = next;
     this.#subs = new Map(subs.map((s) => [`${s.body.keyHash} ${s.body.agency}/${s.body.service}/${s.body.operation}`, s.body]));
   }
 
-  #compile(id: string, version: number, op: Operation, conn?: { id: string; version: number; body: Connector }): CompiledOperation {
+  #view(): SettingsView {
+    return { version: this.#settingsVersion, body: this.#settings };
+  }
+
+  #compile(
+    id: string, version: number, op: Operation, conn: { id: string; version: number; body: Connector } | undefined,
+    addresses: ReadonlyMap<string, readonly string[]>,
+  ): CompiledOperation {
     const shape = op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined;
     const compiled: CompiledOperation = {
       id, version, op, allowHosts: this.#settings.backendAllowlist.join(','), validate: compileParams(op.params),
-      shape, shapeRow: compileShape(shape),
+      shape, shapeRow: compileShape(shape), internalBackends: this.#settings.internalBackends.join(','),
     };
     try {
       if (op.kind === 'data' && op.data) {
         if (!conn) throw new Error(`connector ${op.data.connector} not found`);
         const config = { ...conn.body, password: conn.body.password && this.secrets.decrypt(conn.body.password) };
         compiled.data = {
-          connector: { id: conn.id, version: conn.version, config },
+          connector: connectorRef(conn, config, this.#view(), this.dataDir),
           plan: compileData(op.data, conn.body.kind),
           timeoutMs: op.data.timeoutMs,
           rowCap: op.data.rowCap,
@@ -128,6 +153,7 @@ export class Registry {
       if (op.kind === 'proxy' && op.proxy) {
         compiled.proxy = createProxyInvoker(openProxySecrets(op.proxy, this.secrets), {
           allowHosts: this.#settings.backendAllowlist,
+          internal: { allow: this.#settings.internalBackends, addresses },
           prepared: op.prepared as PreparedProxy | undefined,
         });
       }

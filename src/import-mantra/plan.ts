@@ -11,7 +11,7 @@ import { sealImported } from '../admin-api/secret-fields.ts';
 import { isBcryptHash } from '../security/bcrypt.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
 import type { Operation } from '../model/operation.ts';
-import { prepareBackend } from './prepare-backend.ts';
+import { type BackendRules, prepareBackend } from './prepare-backend.ts';
 import { type Draft, itemKey, toSlug } from './common.ts';
 import type { Ledger } from './ledger.ts';
 import { mapInstance } from './map-agency.ts';
@@ -135,13 +135,15 @@ export async function makePlan(t: MantraTables, opts: PlanOptions): Promise<Plan
     .map((d) => ({ ...d, key: itemKey(d.kind, d.id), action: 'skip' as Action, primary: primary.has(d) }))
     .sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind));
   const byKey = new Map(items.filter((i) => i.primary).map((i) => [i.key, i]));
-  const allowHosts = (await opts.store.get('settings', 'settings'))?.body.backendAllowlist ?? [];
+  const settings = (await opts.store.get('settings', 'settings'))?.body;
+  // The settings' rules for backends, as the admin API applies them when an operation is saved.
+  const hosts: BackendRules = { allowHosts: settings?.backendAllowlist ?? [], internalBackends: settings?.internalBackends ?? [] };
   // Items depend only on items of earlier kinds, so one kind is decided at a time, several items at once
   // (proxy operations may wait on a backend's WSDL).
   for (const kind of kindOrder) {
     const queue = items.filter((i) => i.kind === kind);
     const worker = async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) await decide(item, byKey, t.source, opts, allowHosts);
+      for (let item = queue.shift(); item; item = queue.shift()) await decide(item, byKey, t.source, opts, hosts);
     };
     await Promise.all(Array.from({ length: 8 }, worker));
   }
@@ -186,7 +188,7 @@ const ok = new Set<Action>(['create', 'update', 'unchanged', 'kept']);
 /** Containers: when one of the same name exists already, MANTRA's items are imported into it. */
 const containers = new Set<Kind>(['agency', 'service']);
 
-async function decide(item: PlanItem, byKey: Map<string, PlanItem>, source: string, opts: PlanOptions, allowHosts: readonly string[]) {
+async function decide(item: PlanItem, byKey: Map<string, PlanItem>, source: string, opts: PlanOptions, hosts: BackendRules) {
   for (const need of item.needs) {
     const dep = byKey.get(need);
     if (!dep || !ok.has(dep.action)) item.problems.push(`needs ${need.replace(':', ' ')}, which is not imported`);
@@ -215,17 +217,17 @@ async function decide(item: PlanItem, byKey: Map<string, PlanItem>, source: stri
     return;
   }
   const entity = parsed.data as Record<string, unknown>;
-  if (item.kind === 'operation') await prepare(item, entity as Operation, existing?.body as Operation | undefined, opts.secrets, allowHosts);
+  if (item.kind === 'operation') await prepare(item, entity as Operation, existing?.body as Operation | undefined, opts.secrets, hosts);
   item.entity = sealImported(item.kind, entity, opts.secrets, existing?.body) as EntityOf<Kind>;
   item.version = existing?.version;
   item.action = !existing ? 'create' : sameBody(existing.body, item.entity) ? 'unchanged' : 'update';
 }
 
 /** An enabled proxy operation is stored prepared; a backend not reachable now keeps what an earlier run prepared. */
-async function prepare(item: PlanItem, op: Operation, stored: Operation | undefined, secrets: Secrets, allowHosts: readonly string[]) {
+async function prepare(item: PlanItem, op: Operation, stored: Operation | undefined, secrets: Secrets, hosts: BackendRules) {
   delete op.prepared;
   if (!op.proxy || !op.enabled) return;
-  const { prepared, problem } = await prepareBackend(op.proxy, secrets, allowHosts);
+  const { prepared, problem } = await prepareBackend(op.proxy, secrets, hosts);
   if (prepared) {
     op.prepared = prepared;
     return;

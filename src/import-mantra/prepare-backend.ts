@@ -11,13 +11,23 @@ import { openProxySecrets } from '../security/proxy-secrets.ts';
 /** A WSDL that does not answer in this time is reported, not waited for. */
 const PREPARE_TIMEOUT_MS = 15_000;
 
+/** The settings' backendAllowlist and internalBackends. */
+export interface BackendRules {
+  allowHosts: readonly string[];
+  internalBackends: readonly string[];
+}
+
+/**
+ * An internal backend the settings do not allow is not prepared (a warning): the registry then refuses its calls,
+ * as it does for an operation saved in the admin API.
+ */
 export async function prepareBackend(
   spec: ProxySpec,
   secrets: Secrets,
-  allowHosts: readonly string[],
+  rules: BackendRules,
 ): Promise<{ prepared?: Record<string, unknown>; problem?: string }> {
   try {
-    const prepared = await prepareProxy(openProxySecrets(spec, secrets), { allowHosts, signal: AbortSignal.timeout(PREPARE_TIMEOUT_MS) });
+    const prepared = await prepareProxy(openProxySecrets(spec, secrets), { ...rules, signal: AbortSignal.timeout(PREPARE_TIMEOUT_MS) });
     return { prepared: prepared as unknown as Record<string, unknown> };
   } catch (err) {
     if (!isProxyError(err) && (err as Error)?.name !== 'TimeoutError') throw err;

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { z } from '@hono/zod-openapi';
+import { Role } from './user.ts';
 import { parseIpEntry } from '../security/ip-allowlist.ts';
 
 export const Settings = z
@@ -11,6 +13,15 @@ export const Settings = z
     maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
     /** Backend hosts proxies may reach; empty = any. */
     backendAllowlist: z.array(z.string()).default([]),
+    /**
+     * Internal backends proxies may reach (loopback, link-local, metadata, the server's own addresses), entries as in
+     * backendAllowlist; empty = none.
+     */
+    internalBackends: z.array(z.string()).default([]),
+    /** Folders SQLite files and DBF folders may lie in; never the data directory. Empty = none (SQLite :memory: only). */
+    fileRoots: z.array(z.string().refine((p) => path.isAbsolute(p), 'an absolute path')).default([]),
+    /** Roles that may create or change data operations that write. */
+    writeRoles: z.array(Role).default(['administrator', 'provider']),
     /**
      * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the caller; empty = the socket peer is
      * the caller, and X-Forwarded-For is ignored.

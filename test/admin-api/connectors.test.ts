@@ -22,7 +22,7 @@ describe('admin api: connector secrets and probing', () => {
     h = harness();
     token = await h.user('root', 'administrator');
     await seed(h, token);
-    const db = new DatabaseSync(path.join(h.dir, 'data.sqlite'));
+    const db = new DatabaseSync(path.join(h.files, 'data.sqlite'));
     db.exec('create table penduduk (nik text primary key, nama text not null, lahir date)');
     db.close();
   });
@@ -87,16 +87,17 @@ describe('admin api: connector secrets and probing', () => {
   });
 
   test('a failing connector answers 502 without host, path or credentials', async () => {
-    await call('POST', '/connectors', { token, json: { agency: 'a', slug: 'broken', kind: 'sqlite', path: '/secret/place/x.db', user: 'admin', password: SECRET } });
+    const saved = await call('POST', '/connectors', { token, json: { agency: 'a', slug: 'broken', kind: 'sqlite', path: path.join(h.files, 'secret-place', 'x.db'), user: 'admin', password: SECRET } });
+    assert.equal(saved.status, 201, saved.text);
     const r = await call('POST', '/connectors/a/broken/test', { token });
     assert.equal(r.status, 502);
     assert.deepEqual(r.body, { error: 'connector_failed', message: 'Koneksi ke sumber data gagal', reason: 'ENOENT' });
-    assert.equal(r.text.includes('/secret/place'), false);
+    assert.equal(r.text.includes('secret-place'), false);
     assert.equal((await call('GET', '/connectors/a/broken/tables', { token })).status, 502);
   });
 
   test('without a probe the routes answer 503', async () => {
-    const app = new Hono().route('/admin/api', createAdminApi({ store: h.store, secrets: h.secrets }));
+    const app = new Hono().route('/admin/api', createAdminApi({ store: h.store, secrets: h.secrets, dataDir: h.dir, tracker: h.tracker }));
     const res = await app.request('/admin/api/connectors/a/db/test', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 503);
     assert.equal((await res.json()).error, 'connectors_unavailable');

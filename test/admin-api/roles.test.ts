@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { type Harness, harness, seed } from './support.ts';
 
 describe('admin api: roles and agency scoping', () => {
@@ -22,8 +23,9 @@ describe('admin api: roles and agency scoping', () => {
   const status = async (token: string, method: string, url: string, json?: unknown) => (await h.call(method, url, { token, json })).status;
 
   test('a provider of agency A manages A and cannot touch agency B (403)', async () => {
-    assert.equal(await status(providerA, 'POST', '/connectors', { agency: 'a', slug: 'files', kind: 'dbf', path: '/data/dbf' }), 201);
-    assert.equal(await status(providerA, 'POST', '/connectors', { agency: 'b', slug: 'files', kind: 'dbf', path: '/data/dbf' }), 403);
+    const dbf = path.join(h.files, 'dbf');
+    assert.equal(await status(providerA, 'POST', '/connectors', { agency: 'a', slug: 'files', kind: 'dbf', path: dbf }), 201);
+    assert.equal(await status(providerA, 'POST', '/connectors', { agency: 'b', slug: 'files', kind: 'dbf', path: dbf }), 403);
     assert.equal(await status(providerA, 'POST', '/services', { agency: 'b', slug: 'x' }), 403);
     assert.equal(await status(providerA, 'GET', '/services/b/perizinan'), 403);
     assert.equal(await status(providerA, 'PUT', '/services/b/perizinan', { agency: 'b', slug: 'perizinan', version: 1 }), 403);

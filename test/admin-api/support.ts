@@ -10,10 +10,12 @@ import { createAdminApi } from '../../src/admin-api/index.ts';
 import type { ConnectorProbe } from '../../src/admin-api/context.ts';
 import { openSession } from '../../src/admin-api/session.ts';
 import type { Role, User } from '../../src/model/user.ts';
+import { Tracker } from '../../src/observability/tracker.ts';
 import { hashPassword } from '../../src/security/password.ts';
 import { Secrets } from '../../src/security/secrets.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
+import { Settings } from '../../src/model/settings.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -59,9 +61,13 @@ export function sqliteProbe() {
 }
 
 export interface Harness {
+  /** The data directory (the store's). */
   dir: string;
+  /** A folder outside it for connector files; seed() allows it in the settings' fileRoots. */
+  files: string;
   store: Store;
   secrets: Secrets;
+  tracker: Tracker;
   app: Hono;
   seen: ConnectorRef[];
   call: (method: string, url: string, opts?: CallOptions) => Promise<Answer>;
@@ -90,10 +96,12 @@ export interface Answer {
 
 export function harness(): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-admin-'));
+  const files = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-admin-files-'));
   const store = openSqliteStore(dir);
   const secrets = new Secrets(randomBytes(32));
+  const tracker = new Tracker(store);
   const { probe, seen } = sqliteProbe();
-  const app = new Hono().route('/admin/api', createAdminApi({ store, secrets, connectors: probe }));
+  const app = new Hono().route('/admin/api', createAdminApi({ store, secrets, dataDir: dir, tracker, connectors: probe }));
 
   async function call(method: string, url: string, opts: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = {};
@@ -120,10 +128,11 @@ export function harness(): Harness {
   }
 
   return {
-    dir, store, secrets, app, seen, call, user,
+    dir, files, store, secrets, tracker, app, seen, call, user,
     close() {
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(files, { recursive: true, force: true });
     },
   };
 }
@@ -140,8 +149,15 @@ export function rawEntities(dir: string): string {
   }
 }
 
-/** A small world: agencies a and b, a sqlite connector, a service and an operation in a. */
+/** Writes the settings straight to the store (an administrator's allowance: there is no settings route). */
+export async function settings(h: Harness, body: Partial<Settings>) {
+  const stored = await h.store.get('settings', 'settings');
+  return h.store.put('settings', Settings.parse({ ...stored?.body, ...body }), stored?.version ?? 0);
+}
+
+/** A small world: h.files allowed for connector files, agencies a and b, a sqlite connector, a service and an operation in a. */
 export async function seed(h: Harness, token: string) {
+  await settings(h, { fileRoots: [h.files] });
   const ok = async (method: string, url: string, json: unknown) => {
     const r = await h.call(method, url, { token, json });
     if (r.status !== 201) throw new Error(`${method} ${url}: ${r.status} ${r.text}`);
@@ -149,7 +165,7 @@ export async function seed(h: Harness, token: string) {
   };
   await ok('POST', '/agencies', { slug: 'a', name: 'Agency A' });
   await ok('POST', '/agencies', { slug: 'b', name: 'Agency B' });
-  await ok('POST', '/connectors', { agency: 'a', slug: 'db', kind: 'sqlite', path: path.join(h.dir, 'data.sqlite') });
+  await ok('POST', '/connectors', { agency: 'a', slug: 'db', kind: 'sqlite', path: path.join(h.files, 'data.sqlite') });
   await ok('POST', '/services', { agency: 'a', slug: 'kependudukan', name: 'Kependudukan' });
   await ok('POST', '/operations', {
     agency: 'a', service: 'kependudukan', slug: 'penduduk_by_nik', kind: 'data',

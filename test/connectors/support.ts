@@ -1,4 +1,6 @@
 /** Helpers for the connector tests: connector refs, running a job to its end, the pool sizes to cover. */
+import os from 'node:os';
+import path from 'node:path';
 import type { Connector } from '../../src/model/connector.ts';
 import type { ConnectorPool } from '../../connectors/pool.ts';
 import type { JobEvent, QueryJob } from '../../connectors/job/types.ts';
@@ -7,10 +9,14 @@ import type { ConnectorRef, Row } from '../../connectors/types.ts';
 /** One worker thread, and inline (the measurement mode) through the same job handler. */
 export const poolSizes = [1, 0] as const;
 
+/** Test files live in temporary folders: those are allowed; the data directory is one that holds none of them. */
+export const testFiles = { roots: [os.tmpdir()], dataDir: path.join(path.parse(os.tmpdir()).root, 'nonexistent-mantra-data') };
+
 export function ref(id: string, version: number, config: Partial<Connector> & Pick<Connector, 'kind'>): ConnectorRef {
   return {
     id,
     version,
+    files: testFiles,
     config: {
       agency: 'test',
       slug: id.replace(/[^a-z0-9_-]/g, '-'),

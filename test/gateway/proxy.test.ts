@@ -42,6 +42,8 @@ describe('proxy operations', { skip }, () => {
     flakyBase = `http://127.0.0.1:${flaky.port}`;
 
     hub = await testApp();
+    // The backends run on this machine: an administrator's allowance.
+    await hub.put('settings', { internalBackends: ['127.0.0.1'] });
     await hub.put('agency', { slug: 'hub', name: 'GSB' });
     await hub.put('service', { agency: 'hub', slug: 'kependudukan' });
     for (const fmt of ['json', 'xml', 'api']) {
@@ -152,10 +154,20 @@ describe('proxy operations', { skip }, () => {
   });
 
   test('a proxy whose backend host is not allowed answers 10003 after the allowlist changes', async () => {
-    await hub.put('settings', { backendAllowlist: ['backend.example.go.id'] });
+    await hub.put('settings', { backendAllowlist: ['backend.example.go.id'], internalBackends: ['127.0.0.1'] });
     const res = await hub.app.request('/json/hub/kependudukan/status/nik=1', { headers: { AccessKey: HUB_KEY } });
     assert.equal(JSON.parse(await res.text()).response.code, 10003);
-    await hub.put('settings', { backendAllowlist: [] });
+    await hub.put('settings', { backendAllowlist: [], internalBackends: ['127.0.0.1'] });
+  });
+
+  test('a proxy to this machine answers 10003 once the internal backends no longer allow it', async () => {
+    flakyMode = 'ok';
+    await hub.put('settings', { internalBackends: [] });
+    const res = await hub.app.request('/json/hub/kependudukan/status/nik=1', { headers: { AccessKey: HUB_KEY } });
+    assert.equal(JSON.parse(await res.text()).response.code, 10003);
+    await hub.put('settings', { internalBackends: ['127.0.0.1'] });
+    const again = await hub.app.request('/json/hub/kependudukan/status/nik=1', { headers: { AccessKey: HUB_KEY } });
+    assert.equal(JSON.parse(await again.text()).response.status, 1);
   });
 });
 

@@ -231,7 +231,7 @@ describe('import-mantra from a real MANTRA database', { skip }, () => {
     let pool: ReturnType<typeof createPool>;
     before(() => {
       pool = createPool({ size: 1 });
-      app = createApp({ store, secrets, pool });
+      app = createApp({ store, secrets, pool, dataDir: dir });
     });
     after(async () => {
       await app.tracker.flush();

@@ -11,18 +11,25 @@ import { setLogLevel } from '../../src/observability/log.ts';
 
 setLogLevel('error');
 
+/**
+ * `dir` is a scratch folder for the test's own files (SQLite, DBF), allowed in the settings' fileRoots; the store
+ * lives in `dataDir`, apart from it, as the data directory is never allowed. Putting settings replaces that allowance.
+ */
 export async function testApp(opts: { workers?: number } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-test-'));
-  const store = openSqliteStore(dir);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-test-data-'));
+  const store = openSqliteStore(dataDir);
   const secrets = new Secrets(Buffer.alloc(32, 7));
   const pool = createPool({ size: opts.workers ?? 1 });
-  const mantra = createApp({ store, secrets, pool });
+  const mantra = createApp({ store, secrets, pool, dataDir });
+  await store.put('settings', kinds.settings.schema.parse({ fileRoots: [dir] }), 0);
   return {
     ...mantra,
     store,
     secrets,
     pool,
     dir,
+    dataDir,
     /** Creates or replaces an entity directly in the store. */
     async put(kind: Kind, body: unknown) {
       const parsed = kinds[kind].schema.parse(body) as any;
@@ -41,6 +48,7 @@ export async function testApp(opts: { workers?: number } = {}) {
       await pool.close();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
