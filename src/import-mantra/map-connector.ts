@@ -19,18 +19,39 @@ export interface Database {
   moved: boolean;
 }
 
+/** Oracle Net descriptor parts: `(HOST=…)`, `(PORT=…)`, `(SERVICE_NAME=…)` or `(SID=…)`. */
+const descriptorPart = (text: string, key: string) => new RegExp(`\\(\\s*${key}\\s*=\\s*([^)\\s]+)\\s*\\)`, 'i').exec(text)?.[1];
+
+/**
+ * Where oci8 connected when MANTRA's hostname was empty: dbname held an Easy Connect string (//host:port/service)
+ * or a whole descriptor. MANTRA's ADOdb took a dbname of the form SID=NAME as a SID, which the oracle connector
+ * reads the same way.
+ */
+function oracleTarget(database: string, port: number | undefined): { host: string; port?: number; database: string } | undefined {
+  const easy = /^(?:\/\/)?([^:/()]+)(?::(\d{1,5}))?\/([^:/()]+)$/.exec(database);
+  if (easy) return { host: easy[1], port: easy[2] ? Number(easy[2]) : port, database: easy[3] };
+  if (!database.startsWith('(')) return undefined;
+  const host = descriptorPart(database, 'HOST');
+  const service = descriptorPart(database, 'SERVICE_NAME');
+  const sid = descriptorPart(database, 'SID');
+  if (!host || !(service || sid)) return undefined;
+  const p = descriptorPart(database, 'PORT');
+  return { host, port: p ? Number(p) : port, database: service ?? `SID=${sid}` };
+}
+
 export function databaseOf(agency: string, src: DatabaseSource, rewrite: Rewrite): Database {
   let { hostname: host, port, database } = src;
-  // oci8 connected with an Easy Connect string in dbname when hostname was empty: //host:port/service.
-  if (src.kind === 'oracle' && !host) {
-    const m = /^(?:\/\/)?([^:/]+)(?::(\d{1,5}))?\/(.+)$/.exec(database);
-    if (m) [host, port, database] = [m[1], m[2] ? Number(m[2]) : port, m[3]];
-  }
-  port ??= defaultPort[src.kind];
-  const origin = `${src.kind}://${src.user}@${host}${port ? `:${port}` : ''}/${database}`;
+  // mssql named instances (HOST\INSTANCE): the host is rewritten, the instance kept; without a port the SQL Server
+  // Browser finds the instance's port, so none is filled in.
+  let instance: string | undefined;
+  if (src.kind === 'mssql' && host.includes('\\')) [host, instance] = [host.slice(0, host.indexOf('\\')), host.slice(host.indexOf('\\') + 1)];
+  if (src.kind === 'oracle' && !host) ({ host, port, database } = oracleTarget(database, port) ?? { host, port, database });
+  if (instance === undefined || port !== undefined) port ??= defaultPort[src.kind];
+  const named = (h: string) => (instance !== undefined ? `${h}\\${instance}` : h);
+  const origin = `${src.kind}://${src.user}@${named(host)}${port ? `:${port}` : ''}/${database}`;
   const moved = rewrite.apply(host, port);
   return {
-    agency, kind: src.kind, host: moved.host, port: moved.port, database, user: src.user, password: src.password, origin,
+    agency, kind: src.kind, host: moved.host && named(moved.host), port: moved.port, database, user: src.user, password: src.password, origin,
     moved: moved.host !== host || moved.port !== port,
   };
 }
@@ -52,9 +73,11 @@ export function mapConnector(db: Database, slug: string, from: string): Draft {
   // Written only for methods that are imported themselves (a duplicate method alone does not make one).
   d.onlyIfNeeded = true;
   d.needs.push(itemKey('agency', db.agency));
-  if (!db.host) d.problems.push('the database has no hostname');
+  if (!db.host && db.kind === 'oracle') {
+    d.problems.push(`the oci8 dbname "${db.database}" names no host (a tnsnames.ora alias?): give host, port and service name`);
+  } else if (!db.host) d.problems.push('the database has no hostname');
   if (!db.database) d.problems.push('the database has no name (dbname)');
-  if (!db.moved && /^(localhost|127\.0\.0\.1|::1)$/i.test(db.host)) {
+  if (!db.moved && /^(localhost|127\.0\.0\.1|::1)(\\|$)/i.test(db.host)) {
     d.warnings.push(`host ${db.host} is the machine Mantra runs on; if the database stayed with the old MANTRA server, use --rewrite-host ${db.host}=HOST`);
   }
   return d;
