@@ -22,7 +22,7 @@ export interface CompiledOperation {
   id: string;
   version: number;
   op: Operation;
-  validate: (raw: Record<string, string>) => ParamValues;
+  validate: ReturnType<typeof compileParams>;
   /** The backend allowlist it was built with: rebuilt when it changes. */
   allowHosts: string;
   data?: {
@@ -69,6 +69,8 @@ export class Registry {
 
   /** Resolves once the view reflects the store. Cheap when nothing changed. */
   ready(): Promise<void> | undefined {
+    // A call arriving while a reload runs waits for it: the view is not stale then, but not yet current either.
+    if (this.#loading) return this.#loading;
     if (!this.#stale) return undefined;
     return (this.#loading ??= this.#reload().finally(() => (this.#loading = undefined)));
   }
