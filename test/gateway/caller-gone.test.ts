@@ -39,6 +39,8 @@ describe('a caller that leaves mid-request', { skip }, () => {
     });
     await t.subscribe(BY_NIK, 'dukcapil', 'kependudukan', 'lambat');
     backend = await runtime.serve({ port: 0, hostname: '127.0.0.1', fetch: () => sleep(2000).then(() => Response.json({ a: 1 })) });
+    // The backend runs on this machine: an administrator's allowance.
+    await t.put('settings', { internalBackends: [`127.0.0.1:${backend.port}`] });
     await t.put('operation', {
       agency: 'dukcapil', service: 'kependudukan', slug: 'lambat_proxy', kind: 'proxy', params: [{ name: 'nik' }],
       proxy: { style: 'get', endpoint: `http://127.0.0.1:${backend.port}`, method: 'x', timeoutMs: 5000 },
