@@ -47,6 +47,12 @@ export function decodeXmlText(text: string): string {
 
 const keepText = (_name: string, value: string) => decodeXmlText(value);
 
+// "__proto__", "constructor" and "prototype" are names like any other in XML, but the parser refuses them: they
+// pass it marked with a "#" (no XML name holds one) and are unmarked in toNode.
+const reserved = new Set(['__proto__', 'constructor', 'prototype']);
+const mark = (name: string) => (reserved.has(name) ? '#' + name : name);
+const unmark = (name: string) => (name[0] === '#' && reserved.has(name.slice(1)) ? name.slice(1) : name);
+
 function parserFor(maxDepth: number): XMLParser {
   return new XMLParser({
     preserveOrder: true,
@@ -65,6 +71,8 @@ function parserFor(maxDepth: number): XMLParser {
     attributeValueProcessor: keepText,
     // Names such as "toString" stay as written; this tree is read through Object.keys only.
     onDangerousProperty: (name: string) => name,
+    transformTagName: mark,
+    transformAttributeName: mark,
   });
 }
 
@@ -99,18 +107,19 @@ function toNode(raw: Raw, parentScope: Record<string, string>, depth: number, ma
     const inner = (raw['#cdata'] as Raw[])[0];
     return { text: inner ? String(inner['#text'] ?? '') : '', cdata: true };
   }
-  const name = Object.keys(raw).find((k) => k !== ':@');
-  if (name === undefined) return undefined;
+  const key = Object.keys(raw).find((k) => k !== ':@');
+  if (key === undefined) return undefined;
+  const name = unmark(key);
   const rawAttrs = (raw[':@'] ?? {}) as Record<string, unknown>;
   let scope = parentScope;
   const attrs: Record<string, string> = {};
-  for (const key of Object.keys(rawAttrs)) {
-    const value = String(rawAttrs[key]);
-    if (key === 'xmlns' || key.startsWith('xmlns:')) {
+  for (const attr of Object.keys(rawAttrs)) {
+    const value = String(rawAttrs[attr]);
+    if (attr === 'xmlns' || attr.startsWith('xmlns:')) {
       if (scope === parentScope) scope = Object.create(parentScope) as Record<string, string>;
-      scope[key === 'xmlns' ? '' : key.slice(6)] = value;
+      scope[attr === 'xmlns' ? '' : attr.slice(6)] = value;
     } else {
-      setKey(attrs, key, value);
+      setKey(attrs, unmark(attr), value);
     }
   }
   const colon = name.indexOf(':');
@@ -123,7 +132,7 @@ function toNode(raw: Raw, parentScope: Record<string, string>, depth: number, ma
     children: [],
     scope,
   };
-  for (const child of (raw[name] ?? []) as Raw[]) {
+  for (const child of (raw[key] ?? []) as Raw[]) {
     const node = toNode(child, scope, depth + 1, maxDepth);
     if (node) element.children.push(node);
   }

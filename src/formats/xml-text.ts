@@ -32,9 +32,11 @@ export function xmlText(s: string): string {
   return out + s.slice(last);
 }
 
-// XML 1.0 NameStartChar / NameChar within the BMP, without ':' (it would declare a namespace prefix).
-const START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D' +
-  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
+// XML 1.0 NameStartChar / NameChar within the BMP, without ':' (it would declare a namespace prefix), and without
+// U+1680 and U+FEFF: valid in names, but parsers that take them for white space (fast-xml-parser, so a Mantra
+// reading another's reply) refuse the document.
+const START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u167F\\u1681-\\u1FFF\\u200C\\u200D' +
+  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFEFE\\uFF00-\\uFFFD';
 const REST = START + '\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040';
 const NAME = new RegExp(`^[${START}][${REST}]*$`);
 const NOT_NAME_CHAR = new RegExp(`[^${REST}]`, 'g');

@@ -1,0 +1,42 @@
+/**
+ * What the fuzz suite found, as plain cases: each test names the seed and case that found it. Both bugs broke
+ * federation: an XML answer of one Mantra that the Mantra in front of it could not read (10018).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { XMLValidator } from 'fast-xml-parser';
+import { getFormat } from '../../src/formats/index.ts';
+import { xmlName } from '../../src/formats/xml-text.ts';
+import { parseXml } from '../../connectors/http/xml.ts';
+import { xmlDocumentTree } from '../../connectors/http/xml-tree.ts';
+
+const xml = getFormat('xml')!;
+const envelope = (data: unknown) => ({ response: { status: 1, code: 200, message: 'OK', data } });
+
+// seed 11, --generator compat-proxy --generator v1-proxy, case 1201: a backend reply key "\ufeff" became <\ufeff>.
+test('element names never hold U+FEFF or U+1680, which XML readers take for white space', () => {
+  for (const key of ['\ufeff', '\ufeffa', 'a\ufeff', '\u1680', 'a\u1680b']) {
+    const name = xmlName(key);
+    assert.doesNotMatch(name, /[\ufeff\u1680]/, JSON.stringify(key));
+    const doc = xml.document(envelope({ [key]: '1' }));
+    assert.equal(XMLValidator.validate(doc), true, JSON.stringify(key));
+    assert.doesNotThrow(() => parseXml(doc), JSON.stringify(key));
+  }
+  assert.equal(xmlName('\u00e9t\u00e9'), '\u00e9t\u00e9', 'other letters stay as they are');
+});
+
+// seed 11, same run: a key "__proto__" is a valid element name, which fast-xml-parser refuses outright.
+test('XML with elements and attributes named __proto__, constructor, prototype is read as written', () => {
+  const data: Record<string, unknown> = {};
+  Object.defineProperty(data, '__proto__', { value: 'a', enumerable: true, writable: true, configurable: true });
+  Object.assign(data, { constructor: 'b', prototype: { toString: 'c' } });
+  const tree = xmlDocumentTree(parseXml(xml.document(envelope(data)))) as any;
+  assert.deepEqual(Object.keys(tree.response.data), ['__proto__', 'constructor', 'prototype']);
+  assert.equal(Object.getOwnPropertyDescriptor(tree.response.data, '__proto__')?.value, 'a');
+  assert.equal(tree.response.data.constructor, 'b');
+  assert.deepEqual(tree.response.data.prototype, { toString: 'c' });
+  const attrs = xmlDocumentTree(parseXml('<r><a constructor="1" __proto__="2">x</a></r>')) as any;
+  assert.equal(Object.getOwnPropertyDescriptor(attrs.r.a['@attributes'], '__proto__')?.value, '2');
+  assert.equal(attrs.r.a['@attributes'].constructor, '1');
+  assert.equal(({} as any).constructor, Object, 'no prototype touched');
+});
