@@ -44,9 +44,9 @@ const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
 
 /** Composes the caller interfaces, the admin API and the health probes into one Hono app. */
 export function createApp(deps: AppDeps): MantraApp {
-  const registry = new Registry(deps.store, deps.secrets, deps.dataDir);
+  const registry = new Registry(deps.store, deps.secrets, deps.dataDir, deps.pool);
   const tracker = new Tracker(deps.store);
-  const call = buildPipeline({ registry, secrets: deps.secrets, pool: deps.pool, tracker });
+  const call = buildPipeline({ registry, secrets: deps.secrets, tracker });
   const app = new Hono<Env>();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

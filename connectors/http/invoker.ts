@@ -94,8 +94,8 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
     }
   }
 
-  async function callBackend(req: BackendRequest, signal: Signal | undefined) {
-    const deadline = Date.now() + spec.timeoutMs;
+  async function callBackend(req: BackendRequest, signal: Signal | undefined, until = Infinity) {
+    const deadline = Math.min(Date.now() + spec.timeoutMs, until);
     const attempts = req.idempotent ? spec.retries + 1 : 1;
     for (let n = 1; ; n++) {
       if (breaker && !breaker.acquire(now(), breakerOptions)) {
@@ -132,7 +132,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
         if (hit && now() - hit.at < ttlMs) return served(hit, 'cache');
       }
       try {
-        const reply = await callBackend(req, opts.signal);
+        const reply = await callBackend(req, opts.signal, opts.deadline);
         if (key) cache!.set(key, { ...reply, at: now() });
         const result: ProxyResult = { data: reply.data, status: reply.status, source: 'backend' };
         if (reply.headers) result.headers = reply.headers;

@@ -21,8 +21,10 @@ export interface ProxyResult {
 }
 
 export interface InvokeOptions {
-  /** The caller's cancellation (client gone, composite deadline). */
+  /** The caller's cancellation (client gone). */
   signal?: Signal;
+  /** Epoch ms by which the call must end (a composite step's); the operation's own timeout still applies. */
+  deadline?: number;
 }
 
 export interface BackendHealth {

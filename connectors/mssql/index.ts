@@ -1,4 +1,6 @@
-import { type ColumnMetadata, Request } from 'tedious';
+import { Request } from 'tedious';
+// tedious does not re-export its column metadata type from the package root.
+import type { ColumnMetadata } from 'tedious/lib/token/colmetadata-token-parser';
 import type { Connector } from '../../src/model/connector.ts';
 import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, readOnceMore, Watch } from '../driver.ts';
 import { ConnectorError } from '../errors.ts';

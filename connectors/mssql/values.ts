@@ -1,4 +1,5 @@
-import type { ColumnMetadata } from 'tedious';
+// tedious does not re-export its column metadata type from the package root.
+import type { ColumnMetadata } from 'tedious/lib/token/colmetadata-token-parser';
 import { ConnectorError } from '../errors.ts';
 import type { Value } from '../types.ts';
 import { toValue, utcDate } from '../values.ts';

@@ -46,10 +46,11 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
         if (i < chunks.length) return send(ctrl, chunks[i++]);
         for (;;) {
           const step = await result.rest.next();
-          if (step.done || step.value.type === 'end') {
+          const end = step.done ? undefined : step.value;
+          if (!end || end.type === 'end') {
             stopWatching();
             try {
-              await report('complete', step.done ? undefined : step.value.rowCount);
+              await report('complete', end?.rowCount);
             } catch {
               return ctrl.error(new Error('track not written'));
             }

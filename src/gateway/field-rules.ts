@@ -1,6 +1,6 @@
 import type { Row, RowShape } from '../../connectors/types.ts';
 import { compileShape } from '../../connectors/job/shape.ts';
-import type { CompiledOperation } from './registry.ts';
+import type { CompiledOperation } from './operation.ts';
 import type { Subscription } from '../model/subscription.ts';
 
 /** True when the subscription hides or masks output fields. */

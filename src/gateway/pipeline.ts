@@ -1,4 +1,3 @@
-import type { ConnectorPool as Pool } from '../../connectors/pool.ts';
 import type { Secrets } from '../security/index.ts';
 import type { Tracker } from '../observability/tracker.ts';
 import { compose } from './compose.ts';
@@ -19,7 +18,6 @@ import { read } from './stages/read.ts';
 export interface GatewayDeps {
   registry: Registry;
   secrets: Secrets;
-  pool: Pool;
   tracker: Tracker;
 }
 
@@ -29,7 +27,7 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
     track(deps.tracker, () => deps.registry.settings.tracks),
     read(deps.registry),
     checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets), authorize(), limit(), params()]),
-    invoke(deps.pool),
+    invoke(),
     shape(),
   ]);
   // Callers wait for registry.ready() first: the caller interfaces need its settings before the call anyway.

@@ -1,54 +1,20 @@
 import type { Store } from '../store/index.ts';
 import type { Secrets } from '../security/index.ts';
-import type { Operation } from '../model/operation.ts';
-import type { Connector } from '../model/connector.ts';
 import type { Subscription } from '../model/subscription.ts';
 import type { Settings } from '../model/settings.ts';
 import { Settings as SettingsSchema } from '../model/settings.ts';
-import type { ConnectorRef, Plan, Row, RowShape } from '../../connectors/types.ts';
-import { compileShape } from '../../connectors/job/shape.ts';
-import { compileData } from '../../connectors/sql/index.ts';
-import jsonata from 'jsonata';
-import { compileParams } from './params.ts';
-import {
-  backendUrls, createProxyInvoker, lookupBackends, type PreparedProxy, type ProxyInvoker,
-} from '../../connectors/http/index.ts';
-import { openProxySecrets } from '../security/proxy-secrets.ts';
-import { connectorRef, refVersion, type SettingsView } from './connector-ref.ts';
-import type { ParamValues } from './types.ts';
+import type { ConnectorPool } from '../../connectors/pool.ts';
+import { backendUrls, lookupBackends } from '../../connectors/http/index.ts';
+import type { SettingsView } from './connector-ref.ts';
+import { builtFrom, compileOperation } from './compile.ts';
+import type { CompiledOperation } from './operation.ts';
 
-/** An operation made ready to run: everything derived from its configuration is resolved here, once. */
-export interface CompiledOperation {
-  id: string;
-  version: number;
-  op: Operation;
-  validate: ReturnType<typeof compileParams>;
-  /** The backend allowlist it was built with: rebuilt when it changes. */
-  allowHosts: string;
-  data?: {
-    connector: ConnectorRef;
-    plan: (values: ParamValues, page?: { limit?: number; offset?: number }) => Plan;
-    timeoutMs: number;
-    rowCap: number;
-    truncate: boolean;
-    limit?: number;
-    write: boolean;
-  };
-  /** The operation's fields and labels: for jobs (as data), and compiled once for whole values. */
-  shape?: RowShape;
-  shapeRow?: (row: Row) => Row;
-  proxy?: ProxyInvoker;
-  /** The operation's JSONata expression, compiled once; results it needs are read whole. */
-  jsonata?: jsonata.Expression;
-  /** Set when the operation cannot be compiled (bad configuration): calls answer a clean error. */
-  problem?: string;
-  /** The internal backends allowed when it was built: rebuilt when they change. */
-  internalBackends: string;
-}
+export type { CompiledOperation } from './operation.ts';
 
 /**
- * The in-memory view of the configuration that the hot path reads. Marked stale on every store change and
- * reloaded before the next call; compiled operations are reused while neither they nor their connector changed.
+ * The in-memory view of the configuration that the hot path reads: it only caches and reloads. Marked stale on
+ * every store change and reloaded before the next call; an operation is compiled again (compile.ts) only when what
+ * it was built from changed.
  */
 export class Registry {
   #stale = true;
@@ -59,7 +25,7 @@ export class Registry {
   #settingsVersion = 0;
 
   /** `dataDir`: the server's data directory, which file connectors may never open. */
-  constructor(private store: Store, private secrets: Secrets, private dataDir: string) {
+  constructor(private store: Store, private secrets: Secrets, private dataDir: string, private pool: ConnectorPool) {
     store.onChange(() => (this.#stale = true));
   }
 
@@ -102,66 +68,22 @@ export class Registry {
     const next = new Map<string, CompiledOperation>();
     const changed: { stored: (typeof ops)[number]; conn?: (typeof connectors)[number] }[] = [];
     for (const stored of ops) {
-      const conn = stored.body.data && conns.get(`${stored.body.agency}/${stored.body.data.connector}`);
+      const conn = (stored.body.data && conns.get(`${stored.body.agency}/${stored.body.data.connector}`)) || undefined;
       const prev = this.#ops.get(stored.id);
-      if (
-        prev && prev.version === stored.version && prev.data?.connector.version === (conn && refVersion(conn, view)) &&
-        prev.allowHosts === this.#settings.backendAllowlist.join(',') && prev.internalBackends === this.#settings.internalBackends.join(',')
-      ) {
-        next.set(stored.id, prev);
-        continue;
-      }
-      changed.push({ stored, conn: conn || undefined });
+      if (prev && prev.builtFrom === builtFrom(stored, conn, view)) next.set(stored.id, prev);
+      else changed.push({ stored, conn });
     }
     // Proxy backends are looked up again here, once per configuration: a name may have come to mean an internal address.
     const addresses = await lookupBackends(changed.flatMap(({ stored }) => (stored.body.proxy ? backendUrls(stored.body.proxy) : [])));
-    for (const { stored, conn } of changed) {
-      next.set(stored.id, this.#compile(stored.id, stored.version, stored.body, conn && { id: conn.id, version: conn.version, body: conn.body }, addresses));
-    }
+    const deps = { secrets: this.secrets, pool: this.pool, dataDir: this.dataDir, settings: view, addresses };
+    for (const { stored, conn } of changed) next.set(stored.id, compileOperation(stored, conn, deps));
     // Replaced and removed ones alike, once nothing new is awaited any more.
-    for (const [id, old] of this.#ops) if (next.get(id) !== old) old.proxy?.dispose();
+    for (const [id, old] of this.#ops) if (next.get(id) !== old) old.dispose();
     this.#ops = next;
     this.#subs = new Map(subs.map((s) => [`${s.body.keyHash} ${s.body.agency}/${s.body.service}/${s.body.operation}`, s.body]));
   }
 
   #view(): SettingsView {
     return { version: this.#settingsVersion, body: this.#settings };
-  }
-
-  #compile(
-    id: string, version: number, op: Operation, conn: { id: string; version: number; body: Connector } | undefined,
-    addresses: ReadonlyMap<string, readonly string[]>,
-  ): CompiledOperation {
-    const shape = op.shape && (op.shape.fields || op.shape.labels) ? { fields: op.shape.fields, labels: op.shape.labels } : undefined;
-    const compiled: CompiledOperation = {
-      id, version, op, allowHosts: this.#settings.backendAllowlist.join(','), validate: compileParams(op.params),
-      shape, shapeRow: compileShape(shape), internalBackends: this.#settings.internalBackends.join(','),
-    };
-    try {
-      if (op.kind === 'data' && op.data) {
-        if (!conn) throw new Error(`connector ${op.data.connector} not found`);
-        const config = { ...conn.body, password: conn.body.password && this.secrets.decrypt(conn.body.password) };
-        compiled.data = {
-          connector: connectorRef(conn, config, this.#view(), this.dataDir),
-          plan: compileData(op.data, conn.body.kind),
-          timeoutMs: op.data.timeoutMs,
-          rowCap: op.data.rowCap,
-          truncate: op.data.truncate,
-          limit: op.data.form === 'table' ? op.data.limit : undefined,
-          write: op.data.write,
-        };
-      }
-      if (op.shape?.jsonata) compiled.jsonata = jsonata(op.shape.jsonata, { timeout: 1000, stack: 200 } as jsonata.JsonataOptions);
-      if (op.kind === 'proxy' && op.proxy) {
-        compiled.proxy = createProxyInvoker(openProxySecrets(op.proxy, this.secrets), {
-          allowHosts: this.#settings.backendAllowlist,
-          internal: { allow: this.#settings.internalBackends, addresses },
-          prepared: op.prepared as PreparedProxy | undefined,
-        });
-      }
-    } catch (err) {
-      compiled.problem = (err as Error).message;
-    }
-    return compiled;
   }
 }

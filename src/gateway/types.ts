@@ -1,12 +1,11 @@
-import type { Envelope, FormatName, ResultMeta, Row, Value } from '../formats/types.ts';
-import type { JobEvent } from '../../connectors/pool.ts';
+import type { Envelope, FormatName } from '../formats/types.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Subscription } from '../model/subscription.ts';
 import type { Settings } from '../model/settings.ts';
-import type { CompiledOperation } from './registry.ts';
+import type { CompiledOperation, InvokeResult, ParamValues } from './operation.ts';
 import type { GatewayError } from './errors.ts';
 
-export type ParamValues = Record<string, Value>;
+export type { InvokeResult, ParamValues, StreamResult, ValueResult } from './operation.ts';
 
 /** A call as every caller interface hands it to the pipeline; nothing here knows Hono. */
 export interface GatewayRequest {
@@ -25,6 +24,10 @@ export interface GatewayRequest {
    * the pipeline so that its refusals are tracked like any other. A module-level function, not a closure per call.
    */
   read?: (req: GatewayRequest, settings: Settings) => Promise<void> | void;
+  /** The interface answers a data operation's empty result as an error (MANTRA's 10012 on the compatible paths). */
+  refuseEmpty?: boolean;
+  /** Epoch ms by which the call must end (a composite step's). */
+  deadline?: number;
   /** undefined = no key header at all; '' = an empty one. */
   key: string | undefined;
   format: FormatName;
@@ -37,28 +40,6 @@ export interface GatewayRequest {
   signal: AbortSignal;
 }
 
-/** A job event stream of encoded bytes from the connector pool. */
-export interface StreamResult {
-  kind: 'stream';
-  /** Events read ahead to decide the answer; `complete` when they hold the whole answer. */
-  buffered: JobEvent[];
-  complete: boolean;
-  rest: AsyncIterator<JobEvent>;
-}
-
-/** A whole value (proxy replies, writes, composite answers), encoded by the interface's renderer. */
-export interface ValueResult {
-  kind: 'value';
-  data: unknown;
-  /** When set, the value is a list of rows and renders like a data result. */
-  rows?: Row[];
-  meta?: Partial<ResultMeta> & { source?: string };
-  /** Backend response headers the operation passes on. */
-  headers?: Record<string, string>;
-}
-
-export type InvokeResult = StreamResult | ValueResult;
-
 export interface CallContext {
   req: GatewayRequest;
   startedAt: number;
@@ -67,7 +48,7 @@ export interface CallContext {
   values?: ParamValues;
   result?: InvokeResult;
   error?: GatewayError;
-  /** Filled by the renderer once the answer is decided, for the track. */
+  /** Rows found or affected, for the track. */
   rows?: number;
   /**
    * Set by `track` for an answer that streams: records the call's track once the stream has ended, with what was

@@ -41,6 +41,7 @@ export function compatHandler(call: Call, registry: Registry): CompatHandler {
       params: {},
       http,
       read: readCompat,
+      refuseEmpty: true,
       key: http.headers.get('accesskey') ?? undefined,
       format,
       envelope: 'mantra',

@@ -1,25 +1,21 @@
-import type { ConnectorPool } from '../../../connectors/pool.ts';
-import { log } from '../../observability/log.ts';
 import { GatewayError } from '../errors.ts';
-import type { CallContext, Stage } from '../types.ts';
-import { invokeData } from '../invoke/data.ts';
-import { invokeProxy } from '../invoke/proxy.ts';
+import type { Stage } from '../types.ts';
 
-/** Runs the operation by its kind. A misconfigured operation answers a clean error, its problem goes to the log. */
-export function invoke(pool: ConnectorPool): Stage {
-  const byKind: Record<string, ((ctx: CallContext) => Promise<void>) | undefined> = {
-    data: invokeData(pool),
-    proxy: invokeProxy,
-  };
+/** Calls the operation's invoker, whatever its kind (operation.ts); an empty result is an error where the interface says so. */
+export function invoke(): Stage {
   return async function invoke(ctx, next) {
-    const compiled = ctx.op!;
-    if (compiled.problem) {
-      log('error', 'operation misconfigured', { operation: compiled.id, problem: compiled.problem });
-      throw new GatewayError('query_failed');
+    const { req } = ctx;
+    const result = await ctx.op!.invoke(ctx.values!, {
+      signal: () => req.signal,
+      deadline: req.deadline,
+      output: { format: req.format, envelope: req.envelope, page: req.page, subscription: ctx.subscription },
+      requestId: req.requestId,
+    });
+    if (req.refuseEmpty && result.kind === 'value' && result.rows?.length === 0) {
+      throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
     }
-    const run = byKind[compiled.op.kind];
-    if (!run) throw new GatewayError('not_supported');
-    await run(ctx);
+    ctx.result = result;
+    ctx.rows = result.rowCount;
     await next();
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * The operation contract: every kind (data, proxy, and composite next) compiles, once per configuration, to an
+ * invoker of one signature. The registry caches compiled operations; the invoke stage only calls the invoker.
+ */
+import type { Envelope, FormatName, ResultMeta, Row, Value } from '../formats/types.ts';
+import type { JobEvent } from '../../connectors/pool.ts';
+import type { RowShape } from '../../connectors/types.ts';
+import type { Operation } from '../model/operation.ts';
+import type { Subscription } from '../model/subscription.ts';
+import type { NameRule } from './params.ts';
+import type jsonata from 'jsonata';
+
+export type ParamValues = Record<string, Value>;
+
+/** A job event stream of encoded bytes from the connector pool. */
+export interface StreamResult {
+  kind: 'stream';
+  /** Events read ahead to decide the answer; `complete` when they hold the whole answer. */
+  buffered: JobEvent[];
+  complete: boolean;
+  rest: AsyncIterator<JobEvent>;
+  /** Known when `complete`. */
+  rowCount?: number;
+}
+
+/** A whole value (proxy replies, writes, composite answers), encoded by the interface's renderer. */
+export interface ValueResult {
+  kind: 'value';
+  data: unknown;
+  /** When set, the value is a list of rows and renders like a data result. */
+  rows?: Row[];
+  meta?: Partial<ResultMeta> & { source?: string };
+  /** Backend response headers the operation passes on. */
+  headers?: Record<string, string>;
+  /** Rows found, or affected by a write. */
+  rowCount?: number;
+}
+
+export type InvokeResult = StreamResult | ValueResult;
+
+/** What the caller interface wants of the answer: encoded rows are made for it in the worker. */
+export interface Output {
+  format: FormatName;
+  envelope: Envelope;
+  page?: { limit?: number; offset?: number };
+  /** The subscription whose field rules shape the rows. */
+  subscription?: Subscription;
+}
+
+export interface InvokeOptions {
+  /** The caller's signal, read lazily (reading a Bun request's signal costs a fifth of a small call). */
+  signal: () => AbortSignal;
+  /** Epoch ms by which the call must end (a composite step's); the operation's own timeout still applies. */
+  deadline?: number;
+  output: Output;
+  /** For the log. */
+  requestId: string;
+}
+
+/** Runs an operation with validated values; rejects with a GatewayError. */
+export type Invoker = (values: ParamValues, opts: InvokeOptions) => Promise<InvokeResult>;
+
+/** An operation made ready to run: everything derived from its configuration is resolved once, when it changes. */
+export interface CompiledOperation {
+  id: string;
+  version: number;
+  op: Operation;
+  validate: (raw: Record<string, string>, rule?: NameRule) => ParamValues;
+  invoke: Invoker;
+  /** What it was built from besides itself (connector version, settings it depends on): rebuilt when it changes. */
+  builtFrom: string;
+  /** The operation's fields and labels, and compiled once for whole values. */
+  shape?: RowShape;
+  shapeRow?: (row: Row) => Row;
+  /** The operation's JSONata expression, compiled once; results it needs are read whole. */
+  jsonata?: jsonata.Expression;
+  /** Frees what the invoker holds (health checks, TLS clients) when the configuration changes. */
+  dispose(): void;
+}
