@@ -4,18 +4,11 @@
  */
 import { cpus } from 'node:os';
 import { createWorker, runtime } from '../src/runtime/index.ts';
-import type { ColumnInfo, TableInfo } from './driver.ts';
 import { inlinePool } from './job/inline.ts';
 import { threadPool } from './job/threads.ts';
-import { DEFAULT_BATCH, DEFAULT_WINDOW, type JobEvent, type QueryJob } from './job/types.ts';
-import type { ConnectorRef } from './types.ts';
+import { type ConnectorPool, DEFAULT_BATCH, DEFAULT_WINDOW } from './job/types.ts';
 
-export type { JobEvent, JobOutput, QueryJob } from './job/types.ts';
-
-export interface JobReading {
-  done: Promise<JobEvent[] | AsyncIterator<JobEvent>>;
-  cancel(): void;
-}
+export type { ConnectorPool, JobEvent, JobOutput, JobReading, QueryJob } from './job/types.ts';
 
 export interface PoolOptions {
   /** Worker threads; 0 runs every job inline on this thread through the same handler. Default: the core count. */
@@ -24,29 +17,6 @@ export interface PoolOptions {
   batchSize?: number;
   /** Data events in flight before a job waits for its consumer. */
   window?: number;
-}
-
-export interface ConnectorPool {
-  readonly size: number;
-  /**
-   * Runs a job. Iterating takes its events in order (the last is `end` or `error`); leaving the loop early or
-   * aborting `signal` cancels the statement, and a pending `next()` then rejects with the signal's reason.
-   */
-  run(job: QueryJob, signal?: AbortSignal): AsyncIterable<JobEvent> & AsyncIterator<JobEvent>;
-  /**
-   * Runs a job like run(), but answers with its events whole when the job sent them in one message (a small
-   * result: the chunk and `end` travel together), sparing the stream; a larger result comes as the stream.
-   * `cancel` stops the job, whichever way it answered.
-   */
-  read(job: QueryJob): JobReading;
-  /** Connects and runs a trivial query; rejects with a ConnectorError. */
-  test(connector: ConnectorRef): Promise<void>;
-  tables(connector: ConnectorRef): Promise<TableInfo[]>;
-  columns(connector: ConnectorRef, table: string): Promise<ColumnInfo[]>;
-  /** Jobs and calls in flight per worker thread (inline: one entry for this thread). */
-  stats(): { active: number[] };
-  /** Ends every job and closes every database connection and worker. */
-  close(): Promise<void>;
 }
 
 export function createPool(opts: PoolOptions = {}): ConnectorPool {

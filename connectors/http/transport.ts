@@ -10,23 +10,10 @@ import { ProxyError, timedOut, tooLarge, unavailable } from './errors.ts';
 import { cancelled, describeNetworkError } from './failure.ts';
 import { Http1Client } from './http1/client.ts';
 import { route } from './http1/target.ts';
-import type { BackendRequest, ProxyDeps, RawResponse } from './types.ts';
+import type { BackendRequest, ProxyDeps, RawResponse, SendOptions, Transport } from './types.ts';
+
+export type { SendOptions, Transport } from './types.ts';
 import { abortSignalOf, type Signal } from '../cancel.ts';
-
-export interface SendOptions {
-  /** The caller's cancellation. */
-  signal?: Signal;
-  /** Date.now() value by which the whole exchange must be over. */
-  deadline: number;
-  /** Limit until the response headers arrive. */
-  headersTimeoutMs: number;
-  maxBytes: number;
-}
-
-export interface Transport {
-  send(req: BackendRequest, opts: SendOptions): Promise<RawResponse>;
-  close(): void;
-}
 
 export function createTransport(tls: TlsMaterial, log?: ProxyDeps['log']): Transport {
   const tlsOptions = tlsFetchOptions(tls);

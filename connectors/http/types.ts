@@ -1,7 +1,7 @@
 import type { Signal } from '../cancel.ts';
 import type { ProxyError } from './errors.ts';
 import type { BreakerRegistry } from './breaker.ts';
-import type { SoapOperation } from '../soap/wsdl.ts';
+import type { SoapOperation } from '../soap/types.ts';
 import type { InternalCheck } from './internal-hosts.ts';
 
 /**
@@ -89,4 +89,20 @@ export interface RawResponse {
   status: number;
   headers: HeaderReader;
   body: Uint8Array;
+}
+
+/** One HTTP exchange's limits (transport.ts). */
+export interface SendOptions {
+  /** The caller's cancellation. */
+  signal?: Signal;
+  /** Date.now() value by which the whole exchange must be over. */
+  deadline: number;
+  /** Limit until the response headers arrive. */
+  headersTimeoutMs: number;
+  maxBytes: number;
+}
+
+export interface Transport {
+  send(req: BackendRequest, opts: SendOptions): Promise<RawResponse>;
+  close(): void;
 }

@@ -1,6 +1,6 @@
 import { Cancel } from '../cancel.ts';
 import type { ColumnInfo, TableInfo } from '../driver.ts';
-import type { ConnectorPool, JobReading } from '../pool.ts';
+import type { ConnectorPool, JobReading } from './types.ts';
 import type { ConnectorRef } from '../types.ts';
 import { fromJobError, poolClosed } from './closed.ts';
 import { Credit } from './credit.ts';

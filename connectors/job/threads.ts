@@ -1,5 +1,5 @@
 import type { ColumnInfo, TableInfo } from '../driver.ts';
-import type { ConnectorPool } from '../pool.ts';
+import type { ConnectorPool } from './types.ts';
 import type { ConnectorRef } from '../types.ts';
 import { fromJobError, poolClosed, stopped } from './closed.ts';
 import { Outbox } from './outbox.ts';

@@ -1,6 +1,7 @@
 import type { Envelope, FormatName, ResultMeta } from '../../src/formats/types.ts';
 import type { JobError } from '../errors.ts';
 import type { ConnectorRef, Plan, Row, RowShape } from '../types.ts';
+import type { ColumnInfo, TableInfo } from '../driver.ts';
 
 /** What the job hands back: rows as data, or bytes already encoded in a format (shaped per row first). */
 export type JobOutput =
@@ -63,3 +64,32 @@ export type FromWorker =
 /** Data events (chunk, rows) outstanding before the producer waits for acknowledgements. */
 export const DEFAULT_WINDOW = 4;
 export const DEFAULT_BATCH = 500;
+
+/** A job's answer: its events whole when they came in one message, else the stream; `cancel` stops it either way. */
+export interface JobReading {
+  done: Promise<JobEvent[] | AsyncIterator<JobEvent>>;
+  cancel(): void;
+}
+
+export interface ConnectorPool {
+  readonly size: number;
+  /**
+   * Runs a job. Iterating takes its events in order (the last is `end` or `error`); leaving the loop early or
+   * aborting `signal` cancels the statement, and a pending `next()` then rejects with the signal's reason.
+   */
+  run(job: QueryJob, signal?: AbortSignal): AsyncIterable<JobEvent> & AsyncIterator<JobEvent>;
+  /**
+   * Runs a job like run(), but answers with its events whole when the job sent them in one message (a small
+   * result: the chunk and `end` travel together), sparing the stream; a larger result comes as the stream.
+   * `cancel` stops the job, whichever way it answered.
+   */
+  read(job: QueryJob): JobReading;
+  /** Connects and runs a trivial query; rejects with a ConnectorError. */
+  test(connector: ConnectorRef): Promise<void>;
+  tables(connector: ConnectorRef): Promise<TableInfo[]>;
+  columns(connector: ConnectorRef, table: string): Promise<ColumnInfo[]>;
+  /** Jobs and calls in flight per worker thread (inline: one entry for this thread). */
+  stats(): { active: number[] };
+  /** Ends every job and closes every database connection and worker. */
+  close(): Promise<void>;
+}

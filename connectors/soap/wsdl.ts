@@ -7,6 +7,9 @@ import { createTransport } from '../http/transport.ts';
 import { decodeText } from '../http/decode.ts';
 import { isProxyError } from '../http/errors.ts';
 import { child, childElements, children, parseXml, resolveQName, XmlError, type XmlElement } from '../http/xml.ts';
+import type { SoapName, SoapOperation, WsdlDescription } from './types.ts';
+
+export type { SoapName, SoapOperation, WsdlDescription } from './types.ts';
 
 export const NS = {
   wsdl: 'http://schemas.xmlsoap.org/wsdl/',
@@ -14,34 +17,6 @@ export const NS = {
   soap12: 'http://schemas.xmlsoap.org/wsdl/soap12/',
   xsd: 'http://www.w3.org/2001/XMLSchema',
 } as const;
-
-export interface SoapName {
-  name: string;
-  /** Namespace URI; '' = unqualified. */
-  ns: string;
-}
-
-/** One operation of one SOAP binding, as plain JSON (stored with the operation). */
-export interface SoapOperation {
-  name: string;
-  version: '1.1' | '1.2';
-  style: 'document' | 'rpc';
-  soapAction: string;
-  /** The port address the WSDL gives (informational: calls go to the configured endpoint). */
-  address?: string;
-  /** The element inside soap:Body (document: the part's element; rpc: the operation in the body namespace). */
-  input: SoapName;
-  /** Its child elements in schema order (rpc: the parts). */
-  inputChildren: SoapName[];
-  /** False when the schema could not be followed (imported, unsupported construct). */
-  inputChildrenKnown: boolean;
-  output?: SoapName;
-}
-
-export interface WsdlDescription {
-  targetNamespace: string;
-  operations: SoapOperation[];
-}
 
 export class WsdlError extends Error {
   override readonly name = 'WsdlError';

@@ -7,10 +7,16 @@ import type { JobEvent } from '../../connectors/pool.ts';
 import type { RowShape } from '../../connectors/types.ts';
 import type { Operation } from '../model/operation.ts';
 import type { Subscription } from '../model/subscription.ts';
-import type { NameRule } from './params.ts';
 import type jsonata from 'jsonata';
 
 export type ParamValues = Record<string, Value>;
+
+/**
+ * How caller names meet the declared ones. REST v1 is strict: an unknown name is an error. The compatible paths
+ * match as the original did (sys/api.php): unknown names are ignored; a data operation matches names in any case
+ * and refuses a call that gave parameters of which none binds (10005); a proxy operation matches them exactly.
+ */
+export type NameRule = 'strict' | 'mantra-data' | 'mantra-proxy';
 
 /** A job event stream of encoded bytes from the connector pool. */
 export interface StreamResult {

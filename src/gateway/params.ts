@@ -1,7 +1,7 @@
 import type { Parameter } from '../model/parameter.ts';
 import type { Value } from '../formats/types.ts';
 import { GatewayError } from './errors.ts';
-import type { ParamValues } from './types.ts';
+import type { NameRule, ParamValues } from './operation.ts';
 
 type Check = (raw: string) => Value | string; // returns the value, or throws a reason
 
@@ -53,12 +53,6 @@ function compileOne(p: Parameter): Check {
   };
 }
 
-/**
- * How caller names meet the declared ones. REST v1 is strict: an unknown name is an error. The compatible paths
- * match as the original did (sys/api.php): unknown names are ignored; a data operation matches names in any case
- * and refuses a call that gave parameters of which none binds (10005); a proxy operation matches them exactly.
- */
-export type NameRule = 'strict' | 'mantra-data' | 'mantra-proxy';
 
 /**
  * Built once per operation: validates raw caller parameters into typed values.

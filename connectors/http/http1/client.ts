@@ -8,7 +8,7 @@
  */
 import { timedOut, unavailable } from '../errors.ts';
 import { cancelled, describeNetworkError } from '../failure.ts';
-import type { SendOptions } from '../transport.ts';
+import type { SendOptions } from '../types.ts';
 import type { BackendRequest, ProxyDeps, RawResponse } from '../types.ts';
 import { decodeContent } from './content-coding.ts';
 import { broken, ResponseParser } from './parse.ts';

@@ -1,4 +1,4 @@
-import type { NameRule } from '../params.ts';
+import type { NameRule } from '../operation.ts';
 import type { Check } from '../types.ts';
 
 /** The compatible paths match caller names as the original did; every other interface is strict. */
