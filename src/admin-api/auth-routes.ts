@@ -6,24 +6,35 @@ import { hashPassword, needsRehash, verifyPassword } from '../security/password.
 import type { AdminContext, AdminEnv } from './context.ts';
 import { AdminError, invalid } from './errors.ts';
 import { body, errors, input, json, register } from './openapi.ts';
-import { authenticate, clearSessionCookie, openSession, setSessionCookie } from './session.ts';
+import { authenticate, clearSessionCookie, openSession, setSessionCookie, totpEnrolmentDue } from './session.ts';
+import { checkTotp } from '../security/totp.ts';
+import { mountTotpRoutes } from './totp-routes.ts';
 import { MIN_PASSWORD_LENGTH, newPassword } from './password-rules.ts';
 import { KdfGate } from './kdf-gate.ts';
 import { mountLoginFailureRoutes } from './login-failure-routes.ts';
 import { LoginThrottle } from './throttle.ts';
 
 const Login = z
-  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+    code: z.string().max(16).optional().openapi({ description: 'The current TOTP code, for users who enabled two-step sign-in' }),
+  })
   .strict()
   .openapi('Login');
 const SessionUser = z
-  .object({ username: z.string(), role: Role, agency: z.string().optional(), fullName: z.string(), mustChangePassword: z.boolean() })
+  .object({
+    username: z.string(), role: Role, agency: z.string().optional(), fullName: z.string(), mustChangePassword: z.boolean(),
+    language: z.enum(['id', 'en']),
+    totpEnabled: z.boolean(),
+  })
   .openapi('SessionUser');
 const SessionInfo = z
   .object({
     csrf: z.string().openapi({ description: 'Send as X-CSRF-Token with unsafe methods when using the cookie' }),
     expiresAt: z.number().int().openapi({ description: 'Unix time in ms; slides with every request' }),
     mustChangePassword: z.boolean(),
+    totpEnrolmentRequired: z.boolean().openapi({ description: 'The settings require TOTP of administrators and this one has none yet: enrol first' }),
     user: SessionUser,
   })
   .openapi('SessionInfo');
@@ -35,8 +46,10 @@ const PasswordChange = z
   .strict()
   .openapi('PasswordChange');
 
-const sessionUser = (u: User) =>
-  ({ username: u.username, role: u.role, agency: u.agency, fullName: u.fullName, mustChangePassword: u.mustChangePassword });
+const sessionUser = (u: User) => ({
+  username: u.username, role: u.role, agency: u.agency, fullName: u.fullName, mustChangePassword: u.mustChangePassword,
+  language: u.language, totpEnabled: u.totp?.confirmed === true,
+});
 
 /** Unknown usernames are checked against this hash, so that they cost as much time as known ones. */
 let dummyHash: Promise<string> | undefined;
@@ -46,7 +59,7 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
   const { store } = ctx;
   const throttle = new LoginThrottle();
   const gate = new KdfGate();
-  const pending = [authenticate(ctx, { pendingPassword: true })];
+  const pending = [authenticate(ctx, { setup: true })];
   const tag = ['session'];
 
   /** Refuses a pair or address that failed too often; slows a try for an account guessed from many places. */
@@ -65,7 +78,7 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
     request: { body: body(Login) },
     responses: { 200: json(LoginResult, 'Signed in'), ...errors(400, 401, 403, 429) },
   }), async (c) => {
-    const { username, password } = input<z.infer<typeof Login>>(c, 'json');
+    const { username, password, code } = input<z.infer<typeof Login>>(c, 'json');
     const address = c.env?.remoteAddress ?? '';
     await beforeTry(username, address);
     const stored = await store.get('user', username);
@@ -75,10 +88,26 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
       throttle.fail(username, address);
       throw new AdminError(401, 'login_failed');
     }
-    throttle.succeed(username, address);
     const user = stored.body;
     // Said only to whoever knows the password: it reveals nothing to a guesser.
-    if (!user.active) throw new AdminError(403, 'account_inactive');
+    if (!user.active) {
+      throttle.succeed(username, address);
+      throw new AdminError(403, 'account_inactive');
+    }
+    if (user.totp?.confirmed) {
+      // Asking for the code tells only whoever knows the password; a wrong code counts as a failed try.
+      if (!code) throw new AdminError(401, 'totp_required', {}, { totpRequired: true });
+      const step = await checkTotp(ctx.secrets.decrypt(user.totp.secret), code, user.totp.lastStep);
+      if (step === undefined) {
+        throttle.fail(username, address);
+        throw new AdminError(401, 'totp_failed');
+      }
+      // A code is good once: a concurrent login with the same code loses the version race.
+      const saved = await store.put('user', { ...user, totp: { ...user.totp, lastStep: step } }, stored.version).catch(() => undefined);
+      if (!saved) throw new AdminError(401, 'totp_failed');
+      stored.version = saved.version;
+    }
+    throttle.succeed(username, address);
     // An imported MANTRA (bcrypt) hash becomes Mantra's own now that the password is known; a concurrent change wins.
     if (needsRehash(user.passwordHash)) {
       const passwordHash = await gate.run(() => hashPassword(password));
@@ -86,7 +115,12 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
     }
     const session = await openSession(store, user.username);
     setSessionCookie(c, session.token);
-    return c.json({ ...session, mustChangePassword: user.mustChangePassword, user: sessionUser(user) }, 200);
+    // The audit trail names who signed in.
+    c.set('user', { username: user.username, role: user.role, agency: user.agency, mustChangePassword: user.mustChangePassword });
+    return c.json({
+      ...session, mustChangePassword: user.mustChangePassword, totpEnrolmentRequired: await totpEnrolmentDue(ctx, user),
+      user: sessionUser(user),
+    }, 200);
   });
 
   register(app, pending, createRoute({
@@ -104,7 +138,10 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
   }), async (c) => {
     const { csrf, expiresAt } = c.get('session');
     const user = (await store.get('user', c.get('user').username))!.body;
-    return c.json({ csrf, expiresAt, mustChangePassword: user.mustChangePassword, user: sessionUser(user) }, 200);
+    return c.json({
+      csrf, expiresAt, mustChangePassword: user.mustChangePassword, totpEnrolmentRequired: await totpEnrolmentDue(ctx, user),
+      user: sessionUser(user),
+    }, 200);
   });
 
   register(app, pending, createRoute({
@@ -131,5 +168,6 @@ export function mountAuthRoutes(app: OpenAPIHono<AdminEnv>, ctx: AdminContext) {
     return c.body(null, 204);
   });
 
-  mountLoginFailureRoutes(app, [authenticate(ctx, { pendingPassword: false })], throttle);
+  mountTotpRoutes(app, ctx, { setup: pending, throttle, gate });
+  mountLoginFailureRoutes(app, [authenticate(ctx, { setup: false })], throttle);
 }

@@ -3,6 +3,7 @@ import type { Role } from '../model/user.ts';
 import type { Secrets } from '../security/secrets.ts';
 import type { Session, Store } from '../store/types.ts';
 import type { Tracker } from '../observability/tracker.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 
 /** Reaches the connectors (through the worker pool in the server) to help an administrator build operations. */
 export interface ConnectorProbe {
@@ -21,6 +22,8 @@ export interface AdminContext {
   /** Where every unsafe admin request is tracked (audit.ts). */
   tracker: Tracker;
   connectors?: ConnectorProbe;
+  /** Mails about subscriptions; one over the store's SMTP settings when absent (announce.ts). */
+  notifier?: Notifier;
 }
 
 /** The signed-in user as the admin API sees it (never the password hash). */

@@ -10,6 +10,9 @@ import { AdminError, renderError } from './errors.ts';
 import { resources } from './resources.ts';
 import { authenticate, SESSION_COOKIE } from './session.ts';
 import { mountSubscriptionRoutes } from './subscription-routes.ts';
+import { mountAppKeyRoutes } from './app-key-routes.ts';
+import { mountSettingsRoutes } from './settings-routes.ts';
+import { mountUserAdminRoutes } from './user-admin-routes.ts';
 
 export type { AdminContext, AdminEnv, AdminUser, ConnectorProbe } from './context.ts';
 export { ensureFirstAdmin, resetPassword } from './first-admin.ts';
@@ -41,10 +44,13 @@ export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   });
 
   mountAuthRoutes(app, ctx);
-  const guards = [authenticate(ctx, { pendingPassword: false })];
+  const guards = [authenticate(ctx, { setup: false })];
   for (const resource of resources) mountCrud(app, guards, ctx, resource);
   mountConnectorRoutes(app, guards, ctx);
   mountSubscriptionRoutes(app, guards, ctx);
+  mountAppKeyRoutes(app, guards, ctx);
+  mountUserAdminRoutes(app, guards, ctx);
+  mountSettingsRoutes(app, guards, ctx);
 
   // doc31's document, built once: generating it costs ~100 ms, too much to repeat for every anonymous request.
   let document: unknown;

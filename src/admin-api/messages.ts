@@ -61,6 +61,42 @@ export const messages = {
     id: 'Peran {role} tidak boleh membuat atau mengubah operasi data yang menulis (pengaturan writeRoles)',
     en: 'The {role} role may not create or change data operations that write (settings writeRoles)',
   },
+  totp_required: {
+    id: 'Masukkan kode dari aplikasi autentikator Anda (kolom code)',
+    en: 'Enter the code from your authenticator app (field code)',
+  },
+  totp_failed: { id: 'Kode autentikator salah atau sudah dipakai', en: 'The authenticator code is wrong or was used already' },
+  totp_active: {
+    id: 'Autentikasi dua langkah sudah aktif; nonaktifkan dahulu untuk mendaftar ulang',
+    en: 'Two-step sign-in is active already; disable it first to enrol again',
+  },
+  totp_not_enabled: { id: 'Autentikasi dua langkah belum diaktifkan', en: 'Two-step sign-in is not enabled' },
+  totp_not_enrolled: { id: 'Mulai pendaftaran terlebih dahulu (POST /totp/enrol)', en: 'Start the enrolment first (POST /totp/enrol)' },
+  totp_enrolment_required: {
+    id: 'Administrator wajib memakai autentikasi dua langkah: daftarkan aplikasi autentikator dahulu (POST /totp/enrol)',
+    en: 'Administrators must use two-step sign-in: enrol an authenticator app first (POST /totp/enrol)',
+  },
+  totp_mandatory: {
+    id: 'Administrator wajib memakai autentikasi dua langkah (pengaturan totpRequiredForAdmins)',
+    en: 'Administrators must use two-step sign-in (settings totpRequiredForAdmins)',
+  },
+  wrong_status: {
+    id: 'Langganan berstatus {status}; tindakan ini hanya untuk status {expected}',
+    en: 'The subscription is {status}; this is only for {expected}',
+  },
+  already_subscribed: {
+    id: 'Aplikasi ini sudah memiliki permohonan atau langganan aktif untuk operasi tersebut',
+    en: 'This application already has a pending request or an active subscription for that operation',
+  },
+  requested_by: {
+    id: 'Harus pemohon (requester) aktif dari instansi aplikasi tersebut',
+    en: "Must be an active requester of the application's agency",
+  },
+  in_the_past: { id: 'Harus di masa depan', en: 'Must lie in the future' },
+  data_dir_root: {
+    id: 'Folder ini adalah, memuat, atau berada di dalam direktori data server',
+    en: "This folder is, holds or lies inside the server's data directory",
+  },
   connector_failed: { id: 'Koneksi ke sumber data gagal', en: 'The connection to the data source failed' },
   connectors_unavailable: {
     id: 'Pemeriksaan konektor tidak tersedia di proses ini',

@@ -14,6 +14,7 @@ export const ErrorBody = z
     dependent: z.string().optional().openapi({ description: 'On in_use: the kind that still refers to the entry' }),
     count: z.number().int().optional(),
     reason: z.string().optional().openapi({ description: "On 502: the driver's error code, when it has one" }),
+    totpRequired: z.boolean().optional().openapi({ description: 'On login: the password is right, send it again with `code`' }),
   })
   .openapi('Error');
 

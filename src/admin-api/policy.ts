@@ -46,6 +46,36 @@ const policy: Record<CrudKind, Partial<Record<Role, Grant>>> = {
   },
 };
 
+/**
+ * The steps of the subscription workflow beyond CRUD, per role, judged on the subscription (or, for `appKey`, the
+ * consumer). Requesters ask for their agency's consumers and may renew their keys; only the providers and
+ * publishers of the agency that owns the operation decide; administrators do everything. A requester can never
+ * decide, not even on its own request, and nobody decides for another agency.
+ */
+export type Step = 'request' | 'decide' | 'regenerateKey' | 'appKey';
+const ownConsumerAgency: Rule = (u, e) => u.agency !== undefined && e.agency === u.agency;
+const steps: Record<Step, Partial<Record<Role, Rule>>> = {
+  request: { administrator: anything, requester: ownConsumer },
+  decide: { administrator: anything, provider: ownAgency, publisher: ownAgency },
+  regenerateKey: { administrator: anything, provider: ownAgency, publisher: ownAgency, requester: ownConsumer },
+  appKey: { administrator: anything, requester: ownConsumerAgency },
+};
+
+/** Throws 403 unless the user may take this workflow step on the entity. */
+export function authorizeStep(user: AdminUser, step: Step, entity: object) {
+  const rule = steps[step][user.role];
+  if (!rule || !rule(user, entity as Record<string, unknown>)) throw new AdminError(403, 'forbidden');
+}
+
+/** Route guard for routes only some roles may use at all (settings, user administration). */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AdminEnv> {
+  const allowed = new Set(roles);
+  return async function requireRole(c, next) {
+    if (!allowed.has(c.get('user').role)) throw new AdminError(403, 'forbidden');
+    await next();
+  };
+}
+
 export function allowed(user: AdminUser, kind: CrudKind, action: 'read' | 'write', entity: object): boolean {
   const rule = policy[kind][user.role]?.[action];
   return rule !== undefined && rule(user, entity as Record<string, unknown>);

@@ -10,7 +10,8 @@ import { InternalBackendError, isProxyError, prepareProxy } from '../../connecto
 import { compileData } from '../../connectors/sql/index.ts';
 import { Service } from '../model/service.ts';
 import { operationSlug, slug } from '../model/slug.ts';
-import { Subscription } from '../model/subscription.ts';
+import { HistoryEntry, Subscription } from '../model/subscription.ts';
+import { announce } from './announce.ts';
 import { User } from '../model/user.ts';
 import { generateAccessKey, hashPassword } from '../security/password.ts';
 import type { Stored } from '../store/types.ts';
@@ -62,8 +63,11 @@ const secretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z
 const withoutSecrets = Object.fromEntries(connectorSecrets.map((k) => [k, true])) as { [K in (typeof connectorSecrets)[number]]: true };
 const optionalSecretFlags = Object.fromEntries(connectorSecrets.map((k) => [`${k}Set`, z.boolean().optional()]));
 
-const UserFields = User.omit({ passwordHash: true });
-const SubscriptionFields = Subscription.omit({ id: true, keyHash: true, keyHint: true });
+const UserFields = User.omit({ passwordHash: true, totp: true });
+/** Written by the workflow, never by a client: accepted back from a read and ignored. */
+const subscriptionRecord = ['keyHint', 'history', 'requestedBy', 'expiryWarned'] as const;
+const SubscriptionFields = Subscription.omit({ id: true, keyHash: true, keyHint: true, history: true, requestedBy: true, expiryWarned: true });
+const ConsumerFields = Consumer.omit({ keyHash: true, keyHint: true });
 const subscriptionKey = z.string().min(1).max(128).openapi({
   description: 'An existing (MANTRA) access key to keep; a new one is generated when absent. Shown once, stored only as a hash.',
 });
@@ -151,9 +155,16 @@ const operation: Resource<'operation'> = {
 
 const consumer: Resource<'consumer'> = {
   kind: 'consumer', collection: '/consumers', params: { agency: slug, slug }, filters: ['agency'],
-  create: Consumer,
-  update: Consumer.extend(updateMeta).openapi('ConsumerUpdate'),
-  view: Consumer.extend(viewMeta).openapi('ConsumerView'),
+  create: ConsumerFields.openapi('ConsumerCreate'),
+  update: ConsumerFields.extend({ ...updateMeta, keyHint: z.string().optional() }).openapi('ConsumerUpdate', {
+    description: 'The application key does not change here: see app-key.',
+  }),
+  view: Consumer.omit({ keyHash: true }).extend(viewMeta).openapi('ConsumerView'),
+  readOnly: ['keyHint'],
+  toEntity: async (fields, { stored }) => ({
+    entity: { ...(fields as Consumer), keyHash: stored?.body.keyHash, keyHint: stored?.body.keyHint },
+  }),
+  toView: ({ keyHash: _, ...shown }) => shown,
 };
 
 const user: Resource<'user'> = {
@@ -163,17 +174,20 @@ const user: Resource<'user'> = {
     // A password set by someone else is a one-time password unless said otherwise.
     mustChangePassword: z.boolean().default(true),
   }).openapi('UserCreate'),
-  update: UserFields.extend({ password: password.optional(), ...updateMeta }).openapi('UserUpdate', {
+  update: UserFields.extend({ password: password.optional(), ...updateMeta, totpEnabled: z.boolean().optional() }).openapi('UserUpdate', {
     description: 'Without `password` the password stays as it is.',
   }),
-  view: UserFields.extend(viewMeta).openapi('UserView'),
+  view: UserFields.extend({ ...viewMeta, totpEnabled: z.boolean() }).openapi('UserView'),
+  readOnly: ['totpEnabled'],
   toEntity: async ({ password, ...fields }, { stored }) => ({
     entity: {
       ...(fields as Omit<User, 'passwordHash'>),
       passwordHash: typeof password === 'string' ? await hashPassword(password) : stored!.body.passwordHash,
+      // The second factor is the user's own (totp-routes.ts); an update keeps it.
+      totp: stored?.body.totp,
     },
   }),
-  toView: ({ passwordHash: _, ...shown }) => shown,
+  toView: ({ passwordHash: _, totp, ...shown }) => ({ ...shown, totpEnabled: totp?.confirmed === true }),
   check: async (u, { ctx, stored }) => {
     if (u.role !== 'administrator' && u.role !== 'supervisor' && !u.agency) {
       throw invalid([{ path: 'agency', key: 'agency_required', vars: { role: u.role } }]);
@@ -194,6 +208,9 @@ const user: Resource<'user'> = {
     }
   },
 };
+
+export const historyEntry = (by: string, action: HistoryEntry['action'], note?: string): HistoryEntry =>
+  ({ at: new Date().toISOString(), by, action, ...(note ? { note } : {}) });
 
 /** A new key, stored only as a keyed hash and a four-character hint. */
 export function keyFields(key: string, ctx: AdminContext) {
@@ -217,19 +234,38 @@ const subscription: Resource<'subscription'> = {
     ...updateMeta,
     id: Subscription.shape.id.optional(),
     keyHint: z.string().optional(),
-  }).openapi('SubscriptionUpdate', { description: 'The key does not change here: see rotate-key.' }),
+    history: z.array(HistoryEntry).optional(),
+    requestedBy: z.string().optional(),
+    expiryWarned: z.string().optional(),
+  }).openapi('SubscriptionUpdate', {
+    description: 'The key does not change here: see rotate-key. A change of status is added to the history.',
+  }),
   view: Subscription.omit({ keyHash: true }).extend({
     ...viewMeta,
     key: z.string().optional().openapi({ description: 'Only in the answer that created the key; never again' }),
   }).openapi('SubscriptionView'),
-  readOnly: ['keyHint'],
-  toEntity: async ({ key, ...fields }, { ctx, stored }) => {
-    if (stored) return { entity: { ...(fields as Subscription), id: stored.id, keyHash: stored.body.keyHash, keyHint: stored.body.keyHint } };
+  readOnly: [...subscriptionRecord],
+  toEntity: async ({ key, ...fields }, { ctx, stored, user }) => {
+    const next = fields as Subscription;
+    if (stored) {
+      const { keyHash, keyHint, history, requestedBy, expiryWarned } = stored.body;
+      const moved = next.status !== undefined && next.status !== stored.body.status;
+      return {
+        entity: {
+          ...next, id: stored.id, keyHash, keyHint, requestedBy, expiryWarned,
+          history: moved ? [...history, historyEntry(user.username, next.status)] : history,
+        },
+      };
+    }
     const shown = typeof key === 'string' ? key : generateAccessKey();
-    return { entity: { ...(fields as Subscription), id: randomUUID(), ...keyFields(shown, ctx) }, reveal: { key: shown } };
+    const history = [historyEntry(user.username, 'created')];
+    if (next.status && next.status !== 'requested') history.push(historyEntry(user.username, next.status));
+    return { entity: { ...next, id: randomUUID(), ...keyFields(shown, ctx), history }, reveal: { key: shown } };
   },
   toView: ({ keyHash: _, ...shown }) => shown,
   check: (s, { ctx }) => assertKeyFree(s, ctx),
+  // Whoever moved it (here or through the workflow routes), the people concerned hear of it.
+  afterSave: async (saved, { ctx, stored }) => announce(ctx, saved.body, stored?.body),
 };
 
 /** Every kind the admin API manages, in the order they depend on each other. */

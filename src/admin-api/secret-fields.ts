@@ -11,6 +11,8 @@ import { Secrets } from '../security/secrets.ts';
 export const secretPaths: Partial<Record<Kind, readonly string[]>> = {
   connector: connectorSecrets,
   operation: proxySecrets.map((path) => `proxy.${path}`),
+  settings: ['smtp.password'],
+  user: ['totp.secret'],
 };
 
 type Obj = Record<string, unknown>;

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { User } from '../model/user.ts';
 import type { Store } from '../store/types.ts';
+import { currentSettings } from './confinement.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
 import { AdminError } from './errors.ts';
 
@@ -46,12 +48,19 @@ function presentedToken(c: Context): { token?: string; via: 'cookie' | 'bearer' 
   return bearer ? { token: bearer, via: 'bearer' } : { token: getCookie(c, SESSION_COOKIE), via: 'cookie' };
 }
 
+/** True when the settings make administrators use TOTP and this one has not enrolled yet. */
+export async function totpEnrolmentDue(ctx: AdminContext, user: User): Promise<boolean> {
+  if (user.role !== 'administrator' || user.totp?.confirmed) return false;
+  return (await currentSettings(ctx)).totpRequiredForAdmins;
+}
+
 /**
  * Requires a live session (bearer token or cookie) of an active user. Cookie requests with unsafe methods must
  * carry X-CSRF-Token; bearer requests cannot be forged by a browser and need none. Until a user has changed a
- * one-time password only the routes that allow it (`pendingPassword`) pass.
+ * one-time password, or (when the settings require it) an administrator has enrolled TOTP, only the routes that
+ * finish the account's setup (`setup`) pass.
  */
-export function authenticate(ctx: AdminContext, opts: { pendingPassword: boolean }): MiddlewareHandler<AdminEnv> {
+export function authenticate(ctx: AdminContext, opts: { setup: boolean }): MiddlewareHandler<AdminEnv> {
   return async function authenticate(c, next) {
     const { token, via } = presentedToken(c);
     if (!token) throw new AdminError(401, 'unauthenticated');
@@ -65,7 +74,8 @@ export function authenticate(ctx: AdminContext, opts: { pendingPassword: boolean
     if (via === 'cookie' && !SAFE_METHODS.has(c.req.method) && !sameSecret(c.req.header('x-csrf-token') ?? '', session.csrf)) {
       throw new AdminError(403, 'csrf');
     }
-    if (user.mustChangePassword && !opts.pendingPassword) throw new AdminError(403, 'must_change_password');
+    if (!opts.setup && user.mustChangePassword) throw new AdminError(403, 'must_change_password');
+    if (!opts.setup && (await totpEnrolmentDue(ctx, user))) throw new AdminError(403, 'totp_enrolment_required');
     const now = Date.now();
     if (session.expiresAt - now < SESSION_IDLE_MS - REFRESH_EVERY_MS) {
       session.expiresAt = now + SESSION_IDLE_MS;

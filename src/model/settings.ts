@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { Role } from './user.ts';
 import { parseIpEntry } from '../security/ip-allowlist.ts';
+import { MailTemplates, Smtp } from './mail-settings.ts';
 
 export const Settings = z
   .object({
@@ -28,6 +29,12 @@ export const Settings = z
      */
     trustedProxies: z.array(z.string().trim().refine((e) => parseIpEntry(e) !== undefined, 'an IP address or CIDR range')).default([]),
     tracks: z.boolean().default(true),
+    /** Administrators must sign in with a TOTP code; one without enrols first. */
+    totpRequiredForAdmins: z.boolean().default(false),
+    /** The mail server for notifications; none = no mail is sent. */
+    smtp: Smtp.optional(),
+    /** Changed notification texts; an event or language left out keeps the built-in text. */
+    mailTemplates: MailTemplates.default({}),
   })
   .strict()
   .openapi('Settings');

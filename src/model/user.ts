@@ -17,6 +17,19 @@ export const User = z
     passwordHash: z.string().min(1),
     active: z.boolean().default(true),
     mustChangePassword: z.boolean().default(false),
+    /** The language of the emails this user receives. */
+    language: z.enum(['id', 'en']).default('id'),
+    /** TOTP (RFC 6238) second factor; the secret is encrypted at rest. Never returned by the API. */
+    totp: z
+      .object({
+        secret: z.string().min(1),
+        /** False between enrolment and the first good code: login does not ask for codes yet. */
+        confirmed: z.boolean().default(false),
+        /** The last time step a code was accepted for: a code is good once. */
+        lastStep: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .openapi('User');

@@ -18,7 +18,7 @@ describe('admin api: sign-in, sessions, CSRF', () => {
     assert.equal(r.status, 200);
     assert.equal(typeof r.body.token, 'string');
     assert.equal(typeof r.body.csrf, 'string');
-    assert.deepEqual(r.body.user, { username: 'ani', role: 'provider', agency: 'a', fullName: '', mustChangePassword: false });
+    assert.deepEqual(r.body.user, { username: 'ani', role: 'provider', agency: 'a', fullName: '', mustChangePassword: false, language: 'id', totpEnabled: false });
     assert.equal(r.body.mustChangePassword, false);
     assert.equal(JSON.stringify(r.body).includes('passwordHash'), false);
     const cookie = r.headers.get('set-cookie') ?? '';

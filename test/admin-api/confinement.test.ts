@@ -196,7 +196,7 @@ describe('admin api: every unsafe request is tracked, whatever its outcome', () 
       ['POST /agencies', 400, 'root', 'validation'],
       ['DELETE /agencies/a', 401, null, 'unauthenticated'],
       ['POST /login', 401, null, 'login_failed'],
-      ['POST /login', 200, null, null],
+      ['POST /login', 200, 'ani', null],
     ]);
     assert.equal(got[0].userAgent, 'test-agent');
     assert.equal(got[3].remote, '198.51.100.4');
