@@ -16,6 +16,9 @@ import { pickLang } from './i18n/index.ts';
 import { adminPage } from './admin-page.ts';
 import { Connector } from './model/connector.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
+import { AccessTokens } from './security/tokens.ts';
+import { openSigningKey } from './security/signing-key.ts';
 
 export interface AppDeps {
   store: Store;
@@ -31,6 +34,8 @@ export interface MantraApp {
   fetch(req: Request, env?: Env['Bindings']): Response | Promise<Response>;
   registry: Registry;
   tracker: Tracker;
+  /** The OAuth2 access tokens the gateway accepts (security/tokens.ts): SOAP verifies with the same. */
+  tokens: AccessTokens;
 }
 
 const probeConnector = {
@@ -46,7 +51,9 @@ const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
 export function createApp(deps: AppDeps): MantraApp {
   const registry = new Registry(deps.store, deps.secrets, deps.dataDir, deps.pool);
   const tracker = new Tracker(deps.store);
-  const call = buildPipeline({ registry, secrets: deps.secrets, tracker });
+  // The token signing key is made in the data directory on first start.
+  const tokens = new AccessTokens(openSigningKey(deps.dataDir, deps.secrets));
+  const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens });
   const app = new Hono<Env>();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -66,6 +73,7 @@ export function createApp(deps: AppDeps): MantraApp {
   app.route('/', compatRoutes(compat));
   app.route('/v1', v1Routes(v1));
   app.route('/catalogue', catalogueRoutes(registry));
+  app.route('/oauth2', oauthRoutes({ registry, secrets: deps.secrets, tokens, tracker }));
   app.route('/admin/api', createAdminApi({
     store: deps.store,
     secrets: deps.secrets,
@@ -86,6 +94,7 @@ export function createApp(deps: AppDeps): MantraApp {
     app,
     registry,
     tracker,
+    tokens,
     fetch(req, env) {
       const res = gateway(req, env);
       return res ? res.catch((err) => unhandled(err, req, env)) : app.fetch(req, env);

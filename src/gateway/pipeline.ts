@@ -1,5 +1,6 @@
 import type { Secrets } from '../security/index.ts';
 import type { Tracker } from '../observability/tracker.ts';
+import type { AccessTokens } from '../security/tokens.ts';
 import { compose } from './compose.ts';
 import type { Registry } from './registry.ts';
 import type { CallContext, GatewayRequest } from './types.ts';
@@ -19,6 +20,7 @@ export interface GatewayDeps {
   registry: Registry;
   secrets: Secrets;
   tracker: Tracker;
+  tokens: AccessTokens;
 }
 
 /** The stage order, written once. `track` is outermost so it sees every outcome and its timing. */
@@ -26,7 +28,7 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
   const run = compose([
     track(deps.tracker, () => deps.registry.settings.tracks),
     read(deps.registry),
-    checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets), authorize(), limit(), params()]),
+    checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets, deps.tokens), authorize(), limit(), params()]),
     invoke(),
     shape(),
   ]);

@@ -8,6 +8,7 @@ import { backendUrls, lookupBackends } from '../../connectors/http/index.ts';
 import type { SettingsView } from './connector-ref.ts';
 import { builtFrom, compileOperation } from './compile.ts';
 import type { CompiledOperation } from './operation.ts';
+import { Credentials } from './credentials.ts';
 
 export type { CompiledOperation } from './operation.ts';
 
@@ -21,6 +22,7 @@ export class Registry {
   #loading?: Promise<void>;
   #ops = new Map<string, CompiledOperation>();
   #subs = new Map<string, Subscription>();
+  #credentials = Credentials.empty;
   #settings: Settings = SettingsSchema.parse({});
   #settingsVersion = 0;
 
@@ -49,17 +51,23 @@ export class Registry {
     return this.#subs.get(`${keyHash} ${opId}`);
   }
 
+  /** Application keys, subscriptions per consumer and per key: for application keys and OAuth2 tokens. */
+  get credentials(): Credentials {
+    return this.#credentials;
+  }
+
   operations(): CompiledOperation[] {
     return [...this.#ops.values()];
   }
 
   async #reload() {
     this.#stale = false;
-    const [ops, connectors, subs, settings] = await Promise.all([
+    const [ops, connectors, subs, settings, consumers] = await Promise.all([
       this.store.list('operation'),
       this.store.list('connector'),
       this.store.list('subscription'),
       this.store.get('settings', 'settings'),
+      this.store.list('consumer'),
     ]);
     const conns = new Map(connectors.map((c) => [c.id, c]));
     this.#settings = settings?.body ?? SettingsSchema.parse({});
@@ -81,6 +89,7 @@ export class Registry {
     for (const [id, old] of this.#ops) if (next.get(id) !== old) old.dispose();
     this.#ops = next;
     this.#subs = new Map(subs.map((s) => [`${s.body.keyHash} ${s.body.agency}/${s.body.service}/${s.body.operation}`, s.body]));
+    this.#credentials = new Credentials(consumers, subs);
   }
 
   #view(): SettingsView {

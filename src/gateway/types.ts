@@ -66,5 +66,8 @@ export interface StreamOutcome {
 
 export type Stage = (ctx: CallContext, next: () => Promise<void>) => Promise<void>;
 
-/** A stage that only looks and decides: it throws a GatewayError to stop the call, or returns to let it go on. */
-export type Check = (ctx: CallContext) => void;
+/**
+ * A stage that only looks and decides: it throws a GatewayError to stop the call, or returns to let it go on. It
+ * returns a promise only when it has to wait (a token seen for the first time), so the others cost none.
+ */
+export type Check = (ctx: CallContext) => void | Promise<void>;

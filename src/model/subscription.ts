@@ -51,10 +51,14 @@ export const Subscription = z
     rateLimit: z.number().int().min(0).default(0),
     /** Requests per day; 0 = unlimited. */
     quota: z.number().int().min(0).default(0),
+    /** Requests per calendar month; 0 = unlimited. */
+    monthlyQuota: z.number().int().min(0).default(0),
     ipAllowlist: z.array(ipEntry).default([]),
     /** Output fields hidden or masked for this subscription (personal data). */
     hideFields: z.array(z.string()).default([]),
     maskFields: z.array(z.string()).default([]),
+    /** Verification mode: calls answer only whether the given facts match a record, never the record. */
+    verify: z.boolean().default(false),
   })
   .strict()
   .openapi('Subscription');

@@ -24,11 +24,8 @@ export function parseIpEntry(entry: string): IpEntry | undefined {
   return { address, family, prefix: Number(bits) };
 }
 
-/** Entries are single addresses or CIDR ranges, IPv4 or IPv6 (IPv4-mapped IPv6 callers match IPv4 rules). */
-export function ipAllowed(remote: string, allowlist: string[]): boolean {
-  const address = remote.startsWith('::ffff:') && net.isIPv4(remote.slice(7)) ? remote.slice(7) : remote;
-  const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : undefined;
-  if (!family) return false;
+/** An allowlist made ready once: entries are single addresses or CIDR ranges, IPv4 or IPv6. */
+export function compileAllowlist(allowlist: readonly string[]): (remote: string) => boolean {
   const list = new net.BlockList();
   for (const text of allowlist) {
     const entry = parseIpEntry(text);
@@ -36,5 +33,15 @@ export function ipAllowed(remote: string, allowlist: string[]): boolean {
     if (entry.prefix === undefined) list.addAddress(entry.address, entry.family);
     else list.addSubnet(entry.address, entry.prefix, entry.family);
   }
-  return list.check(address, family);
+  return function allowed(remote) {
+    // IPv4-mapped IPv6 callers match IPv4 rules.
+    const address = remote.startsWith('::ffff:') && net.isIPv4(remote.slice(7)) ? remote.slice(7) : remote;
+    const family = net.isIPv4(address) ? 'ipv4' : net.isIPv6(address) ? 'ipv6' : undefined;
+    return family !== undefined && list.check(address, family);
+  };
+}
+
+/** Whether an address is on a list; compileAllowlist() for a list checked again and again. */
+export function ipAllowed(remote: string, allowlist: string[]): boolean {
+  return compileAllowlist(allowlist)(remote);
 }

@@ -22,8 +22,9 @@ export function renderProblem(err: GatewayError, lang: Lang, requestId: string):
     requestId,
   };
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
-  if (err.status === 401) headers['www-authenticate'] = 'Bearer realm="mantra"';
-  if (err.status === 429) headers['retry-after'] = '60';
+  if (err.status === 401) headers['www-authenticate'] = `Bearer realm="mantra"${err.key.startsWith('token_') ? ', error="invalid_token"' : ''}`;
+  // The limit stage names the seconds until a token comes back or the day or month turns.
+  if (err.status === 429) headers['retry-after'] = String(err.vars.retryAfter ?? 60);
   return new Response(JSON.stringify(body), { status: err.status, headers });
 }
 
