@@ -16,12 +16,18 @@ const deciders: Audience = async (store, sub) =>
   (await store.list('user')).map((u) => u.body).filter((u) =>
     u.active && u.agency === sub.agency && (u.role === 'provider' || u.role === 'publisher'));
 
-/** Whoever it was asked for, and the consumer's owner when that is someone else. */
+/**
+ * Whoever it was asked for, and the consumer's owner when that is someone else; for a subscription made without a
+ * request (by a provider or an import), the requesters of the consumer's agency.
+ */
 const requester: Audience = async (store, sub) => {
   const owner = (await store.get('consumer', sub.consumer))?.body.owner;
   const names = [...new Set([sub.requestedBy, owner].filter((n): n is string => !!n))];
   const users = await Promise.all(names.map((n) => store.get('user', n)));
-  return users.flatMap((u) => (u && u.body.active ? [u.body] : []));
+  const named = users.flatMap((u) => (u && u.body.active ? [u.body] : []));
+  if (named.length) return named;
+  const agency = sub.consumer.split('/')[0];
+  return (await store.list('user')).map((u) => u.body).filter((u) => u.active && u.role === 'requester' && u.agency === agency);
 };
 
 /** A request goes to those who decide; every decision and the expiry go back to the requester. */

@@ -1,7 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { type Harness, harness, seed } from './support.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { generate } from 'otplib';
+import type { Kind } from '../../src/model/index.ts';
+import { Operation } from '../../src/model/operation.ts';
+import { Subscription } from '../../src/model/subscription.ts';
+import { type Role, roles, type User } from '../../src/model/user.ts';
+import { newTotpSecret } from '../../src/security/totp.ts';
+import { type Harness, harness, PASSWORD, seed } from './support.ts';
 
 describe('admin api: roles and agency scoping', () => {
   let h: Harness;
@@ -90,5 +97,244 @@ describe('admin api: roles and agency scoping', () => {
     const { updatedAt: _, ...fields } = self;
     assert.equal(await status(providerA, 'PUT', '/users/ani', { ...fields, role: 'administrator' }), 403, 'no promoting oneself');
     assert.equal(await status(admin, 'POST', '/agencies', { slug: 'z', name: 'Z' }), 201);
+  });
+});
+
+/**
+ * The one matrix of roles × admin API endpoints. Every route of the OpenAPI document has a row naming the roles
+ * that may use it; a route without a row (a new endpoint) fails. Each row builds a valid request, with a fresh
+ * target where the call changes or removes it, so an allowed role must get a 2xx and any other role a 403.
+ * Targets: agency a's configuration (the provider and the publisher belong to a) and agency b's application
+ * (the requester belongs to b); other agencies are refused as well (the scoping tests above).
+ */
+describe('admin api: the matrix of roles × endpoints', () => {
+  type Req = { method?: string; path: string; json?: unknown; token?: string };
+  type Row = { allow: readonly Role[]; request: (role: Role) => Promise<Req> | Req };
+  const all = roles;
+  const admin = ['administrator'] as const;
+  const watchers = ['administrator', 'supervisor'] as const;
+  const agencyA = ['administrator', 'provider', 'publisher'] as const;
+  const readersA = ['administrator', 'supervisor', 'provider', 'publisher'] as const;
+  const agencyB = ['administrator', 'requester'] as const;
+
+  let h: Harness;
+  const tokens = {} as Record<Role, string>;
+  const agencyOf: Record<Role, string | undefined> = { administrator: undefined, supervisor: undefined, provider: 'a', publisher: 'a', requester: 'b' };
+  let n = 0;
+  const next = (prefix: string) => `${prefix}${++n}`;
+  const adminRead = async (path: string) => {
+    const { updatedAt: _, ...fields } = (await h.call('GET', path, { token: tokens.administrator })).body;
+    return fields;
+  };
+  /** A user of the role of its own, for routes that change the caller (password, sessions, TOTP). */
+  async function freshUser(role: Role, extra: Partial<User> = {}) {
+    const username = next('u');
+    return { username, token: await h.user(username, role, { agency: agencyOf[role], ...extra }) };
+  }
+  const put = <K extends Kind>(kind: K, body: unknown) => h.store.put(kind, body as never, 0);
+  const op = { agency: 'a', service: 'kependudukan', operation: 'penduduk_by_nik' };
+  async function subscription(status: 'requested' | 'approved') {
+    const id = next('sub-');
+    await put('subscription', Subscription.parse({ id, consumer: 'b/app', ...op, status, keyHash: h.secrets.hashKey(id) }));
+    return id;
+  }
+  async function consumer() {
+    const slug = next('app-');
+    await put('consumer', { agency: 'b', slug, name: '' });
+    return slug;
+  }
+
+  const matrix: Record<string, Row> = {
+    'POST /login': { allow: all, request: (role) => ({ path: '/login', json: { username: userOf[role], password: PASSWORD }, token: '' }) },
+    'POST /logout': { allow: all, request: async (role) => ({ path: '/logout', token: (await freshUser(role)).token }) },
+    'GET /session': { allow: all, request: () => ({ path: '/session' }) },
+    'POST /password': {
+      allow: all,
+      request: async (role) => ({ path: '/password', json: { current: PASSWORD, new: 'another long password' }, token: (await freshUser(role)).token }),
+    },
+    'POST /totp/enrol': { allow: all, request: async (role) => ({ path: '/totp/enrol', json: { password: PASSWORD }, token: (await freshUser(role)).token }) },
+    'POST /totp/confirm': {
+      allow: all,
+      request: async (role) => {
+        const secret = newTotpSecret();
+        const { token } = await freshUser(role, { totp: { secret: h.secrets.encrypt(secret), confirmed: false } });
+        return { path: '/totp/confirm', json: { code: await generate({ secret }) }, token };
+      },
+    },
+    'POST /totp/disable': {
+      allow: all,
+      request: async (role) => {
+        const secret = newTotpSecret();
+        const { token } = await freshUser(role, { totp: { secret: h.secrets.encrypt(secret), confirmed: true } });
+        return { path: '/totp/disable', json: { code: await generate({ secret }) }, token };
+      },
+    },
+    'GET /security/login-failures': { allow: watchers, request: () => ({ path: '/security/login-failures' }) },
+    'GET /settings': { allow: watchers, request: () => ({ path: '/settings' }) },
+    'PUT /settings': {
+      allow: admin,
+      request: async () => {
+        const current = await adminRead('/settings');
+        return { path: '/settings', json: current };
+      },
+    },
+
+    'GET /agencies': { allow: all, request: () => ({ path: '/agencies' }) },
+    'POST /agencies': { allow: admin, request: () => ({ path: '/agencies', json: { slug: next('ag-'), name: 'X' } }) },
+    'GET /agencies/{slug}': { allow: readersA, request: () => ({ path: '/agencies/a' }) },
+    'PUT /agencies/{slug}': { allow: admin, request: async () => ({ path: '/agencies/a', json: await adminRead('/agencies/a') }) },
+    'DELETE /agencies/{slug}': {
+      allow: admin,
+      request: async () => {
+        const slug = next('ag-');
+        await put('agency', { slug, name: 'X' });
+        return { path: `/agencies/${slug}` };
+      },
+    },
+
+    'GET /users': { allow: all, request: () => ({ path: '/users' }) },
+    'POST /users': { allow: admin, request: () => ({ path: '/users', json: { username: next('new'), role: 'supervisor', password: 'long enough password' } }) },
+    'GET /users/{username}': { allow: watchers, request: () => ({ path: '/users/root' }) },
+    'PUT /users/{username}': {
+      allow: admin,
+      request: async () => {
+        const { username } = await freshUser('supervisor');
+        return { path: `/users/${username}`, json: { ...(await adminRead(`/users/${username}`)), fullName: 'Changed' } };
+      },
+    },
+    'DELETE /users/{username}': { allow: admin, request: async () => ({ path: `/users/${(await freshUser('supervisor')).username}` }) },
+    'POST /users/{username}/reset-password': {
+      allow: admin, request: async () => ({ path: `/users/${(await freshUser('requester')).username}/reset-password` }),
+    },
+    'POST /users/{username}/totp/reset': {
+      allow: admin,
+      request: async () => {
+        const { username } = await freshUser('provider', { totp: { secret: h.secrets.encrypt(newTotpSecret()), confirmed: true } });
+        return { path: `/users/${username}/totp/reset` };
+      },
+    },
+
+    'GET /connectors': { allow: readersA, request: () => ({ path: '/connectors' }) },
+    'POST /connectors': {
+      allow: agencyA, request: () => ({ path: '/connectors', json: { agency: 'a', slug: next('db-'), kind: 'sqlite', path: ':memory:' } }),
+    },
+    'GET /connectors/{agency}/{slug}': { allow: readersA, request: () => ({ path: '/connectors/a/db' }) },
+    'PUT /connectors/{agency}/{slug}': { allow: agencyA, request: async () => ({ path: '/connectors/a/db', json: await adminRead('/connectors/a/db') }) },
+    'DELETE /connectors/{agency}/{slug}': {
+      allow: agencyA,
+      request: async () => {
+        const slug = next('db-');
+        await put('connector', { agency: 'a', slug, kind: 'sqlite', path: ':memory:' });
+        return { path: `/connectors/a/${slug}` };
+      },
+    },
+    'POST /connectors/{agency}/{slug}/test': { allow: agencyA, request: () => ({ path: '/connectors/a/db/test' }) },
+    'GET /connectors/{agency}/{slug}/tables': { allow: agencyA, request: () => ({ path: '/connectors/a/db/tables' }) },
+    'GET /connectors/{agency}/{slug}/tables/{table}/columns': { allow: agencyA, request: () => ({ path: '/connectors/a/db/tables/penduduk/columns' }) },
+
+    'GET /services': { allow: all, request: () => ({ path: '/services' }) },
+    'POST /services': { allow: agencyA, request: () => ({ path: '/services', json: { agency: 'a', slug: next('svc-') } }) },
+    'GET /services/{agency}/{slug}': { allow: all, request: () => ({ path: '/services/a/kependudukan' }) },
+    'PUT /services/{agency}/{slug}': {
+      allow: agencyA, request: async () => ({ path: '/services/a/kependudukan', json: await adminRead('/services/a/kependudukan') }),
+    },
+    'DELETE /services/{agency}/{slug}': {
+      allow: agencyA,
+      request: async () => {
+        const slug = next('svc-');
+        await put('service', { agency: 'a', slug, name: '' });
+        return { path: `/services/a/${slug}` };
+      },
+    },
+
+    'GET /operations': { allow: all, request: () => ({ path: '/operations' }) },
+    'POST /operations': {
+      allow: agencyA,
+      request: () => ({
+        path: '/operations',
+        json: { agency: 'a', service: 'kependudukan', slug: next('op_'), kind: 'data', data: { form: 'sql', connector: 'db', sql: 'select 1 as one' } },
+      }),
+    },
+    'GET /operations/{agency}/{service}/{slug}': { allow: all, request: () => ({ path: '/operations/a/kependudukan/penduduk_by_nik' }) },
+    'PUT /operations/{agency}/{service}/{slug}': {
+      allow: agencyA,
+      request: async () => {
+        const path = '/operations/a/kependudukan/penduduk_by_nik';
+        return { path, json: await adminRead(path) };
+      },
+    },
+    'DELETE /operations/{agency}/{service}/{slug}': {
+      allow: agencyA,
+      request: async () => {
+        const slug = next('op_');
+        const body = { agency: 'a', service: 'kependudukan', slug, kind: 'data', data: { form: 'sql', connector: 'db', sql: 'select 1' } };
+        await put('operation', Operation.parse(body));
+        return { path: `/operations/a/kependudukan/${slug}` };
+      },
+    },
+
+    'GET /consumers': { allow: all, request: () => ({ path: '/consumers' }) },
+    'POST /consumers': { allow: agencyB, request: () => ({ path: '/consumers', json: { agency: 'b', slug: next('app-') } }) },
+    'GET /consumers/{agency}/{slug}': { allow: ['administrator', 'supervisor', 'requester'], request: () => ({ path: '/consumers/b/app' }) },
+    'PUT /consumers/{agency}/{slug}': { allow: agencyB, request: async () => ({ path: '/consumers/b/app', json: await adminRead('/consumers/b/app') }) },
+    'DELETE /consumers/{agency}/{slug}': { allow: agencyB, request: async () => ({ path: `/consumers/b/${await consumer()}` }) },
+    'POST /consumers/{agency}/{slug}/app-key': { allow: agencyB, request: () => ({ path: '/consumers/b/app/app-key' }) },
+    'DELETE /consumers/{agency}/{slug}/app-key': { allow: agencyB, request: () => ({ path: '/consumers/b/app/app-key' }) },
+
+    'GET /subscriptions': { allow: all, request: () => ({ path: '/subscriptions' }) },
+    'POST /subscriptions': { allow: agencyA, request: () => ({ path: '/subscriptions', json: { consumer: 'b/app', ...op, purpose: 'x' } }) },
+    'GET /subscriptions/{id}': { allow: all, request: async () => ({ path: `/subscriptions/${await subscription('approved')}` }) },
+    'PUT /subscriptions/{id}': {
+      allow: agencyA,
+      request: async () => {
+        const path = `/subscriptions/${await subscription('approved')}`;
+        return { path, json: { ...(await adminRead(path)), quota: 5 } };
+      },
+    },
+    'DELETE /subscriptions/{id}': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('approved')}` }) },
+    'POST /subscriptions/request': {
+      allow: agencyB,
+      request: async () => ({ path: '/subscriptions/request', json: { consumer: `b/${await consumer()}`, ...op, purpose: 'p', legalBasis: 'l' } }),
+    },
+    'POST /subscriptions/{id}/approve': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('requested')}/approve` }) },
+    'POST /subscriptions/{id}/reject': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('requested')}/reject` }) },
+    'POST /subscriptions/{id}/revoke': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('approved')}/revoke` }) },
+    'POST /subscriptions/{id}/rotate-key': {
+      allow: [...agencyA, 'requester'], request: async () => ({ path: `/subscriptions/${await subscription('approved')}/rotate-key` }),
+    },
+  };
+
+  const userOf: Record<Role, string> = { administrator: 'root', supervisor: 'sri', provider: 'ani', publisher: 'putu', requester: 'citra' };
+  before(async () => {
+    h = harness();
+    tokens.administrator = await h.user('root', 'administrator');
+    await seed(h, tokens.administrator);
+    const db = new DatabaseSync(path.join(h.files, 'data.sqlite'));
+    db.exec('create table penduduk (nik text, nama text)');
+    db.close();
+    for (const role of roles.filter((r) => r !== 'administrator')) tokens[role] = await h.user(userOf[role], role, { agency: agencyOf[role] });
+  });
+  after(() => h.close());
+
+  test('every endpoint has a row; each allowed role gets a 2xx, every other role a 403', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).body;
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
+    assert.deepEqual(routes.filter((r) => !(r in matrix)), [], 'endpoints without a row in the matrix');
+    assert.deepEqual(Object.keys(matrix).filter((r) => !routes.includes(r)), [], 'rows for endpoints that do not exist');
+
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const row = matrix[route];
+      for (const role of roles) {
+        const req = await row.request(role);
+        const method = route.split(' ')[0];
+        const token = req.token ?? tokens[role];
+        const r = await h.call(method, req.path, { token: token || undefined, json: req.json });
+        const allowed = row.allow.includes(role);
+        if (allowed ? r.status >= 300 : r.status !== 403) wrong.push(`${route} as ${role}: ${r.status} ${r.text.slice(0, 160)}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
   });
 });
