@@ -30,8 +30,8 @@ class Calendar {
   }
 }
 
-/** A refusal that says when to come back: whole seconds, at least one (Retry-After). */
-const over = (key: GatewayErrorKey, ms: number) => new GatewayError(key, { retryAfter: Math.max(1, Math.ceil(ms / 1000)) });
+/** A refusal that says when to come back: whole seconds, at least one (Retry-After); float dust is no second more. */
+const over = (key: GatewayErrorKey, ms: number) => new GatewayError(key, { retryAfter: Math.max(1, Math.ceil(ms / 1000 - 1e-9)) });
 
 /**
  * Per subscription: the monthly quota, the daily quota, then the rate (requests per minute, a token bucket that
