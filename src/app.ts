@@ -9,6 +9,7 @@ import { buildPipeline } from './gateway/pipeline.ts';
 import { compatHandler, compatRoutes } from './gateway/compat/routes.ts';
 import { v1Handler, v1Routes } from './gateway/v1/routes.ts';
 import { gatewayRouter } from './gateway/router.ts';
+import { soapHandler, soapRoutes } from './gateway/soap/routes.ts';
 import { Tracker } from './observability/tracker.ts';
 import { log } from './observability/log.ts';
 import { createAdminApi } from './admin-api/index.ts';
@@ -69,9 +70,11 @@ export function createApp(deps: AppDeps): MantraApp {
 
   const compat = compatHandler(call, registry);
   const v1 = v1Handler(call, registry);
-  const gateway = gatewayRouter(compat, v1);
+  const soap = soapHandler(call, registry);
+  const gateway = gatewayRouter(compat, v1, soap);
   app.route('/', compatRoutes(compat));
   app.route('/v1', v1Routes(v1));
+  app.route('/soap', soapRoutes(soap));
   app.route('/catalogue', catalogueRoutes(registry));
   app.route('/oauth2', oauthRoutes({ registry, secrets: deps.secrets, tokens, tracker }));
   app.route('/admin/api', createAdminApi({

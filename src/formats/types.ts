@@ -2,16 +2,20 @@
 export type Value = string | number | boolean | null;
 export type Row = Record<string, Value>;
 
+/** The formats a caller may ask for by name (REST v1's suffix, `?format=`, Accept). */
 export const formatNames = ['json', 'xml', 'csv', 'php', 'serialize', 'ndjson'] as const;
-export type FormatName = (typeof formatNames)[number];
+/** Those, and `soap`, which only the SOAP interface picks (the content of its response element). */
+export type FormatName = (typeof formatNames)[number] | 'soap';
 
 /**
  * Which wrapper a row stream sits in:
  * - `mantra`: the original's envelope {"response":{"status":1,"code":200,"message":"OK","data":{NAME:[rows]}}},
  *   database values as strings (as PHP returns them), SQL NULL as null.
  * - `v1`: REST v1, {"data":[rows],"meta":{...}} with native JSON types.
+ * - `soap`: the rows inside a SOAP answer's response element, which the SOAP interface writes around them; an empty
+ *   result is an empty response, as in v1.
  */
-export type Envelope = 'mantra' | 'v1';
+export type Envelope = 'mantra' | 'v1' | 'soap';
 
 export interface ResultMeta {
   rowCount: number;

@@ -42,6 +42,18 @@ export const gatewayErrors = {
   client_gone: { code: 10031, status: 499, id: 'Pemanggil memutus sambungan', en: 'The caller closed the connection' },
   reply_too_large: { code: 10032, status: 502, id: 'Jawaban layanan melebihi batas ukuran', en: 'The backend reply exceeds the size limit' },
   strict_compat: { code: 10033, status: 403, id: 'Hanya klien MANTRA yang dilayani (kompatibilitas ketat)', en: 'Only MANTRA clients are served (strict compatibility)' },
+  // SOAP requests that cannot be read as one (10040: not XML Mantra reads, 10041: not a usable SOAP request).
+  soap_malformed: { code: 10040, status: 400, id: 'Permintaan bukan XML yang benar (baris {line})', en: 'The request is not well-formed XML (line {line})' },
+  soap_doctype: { code: 10040, status: 400, id: 'Deklarasi DOCTYPE/ENTITY tidak diizinkan', en: 'A DOCTYPE or ENTITY declaration is not allowed' },
+  soap_depth: { code: 10040, status: 400, id: 'XML bersarang lebih dari {max} tingkat', en: 'The XML is nested deeper than {max} levels' },
+  soap_not_envelope: { code: 10041, status: 400, id: 'Dokumen bukan amplop SOAP (Envelope dengan Body)', en: 'The document is not a SOAP envelope (an Envelope with a Body)' },
+  soap_no_operation: { code: 10041, status: 400, id: 'Body SOAP harus berisi tepat satu elemen operasi', en: 'The SOAP Body must hold exactly one operation element' },
+  soap_namespace: { code: 10041, status: 400, id: 'Elemen "{element}" harus dalam namespace {ns}', en: 'Element "{element}" must be in namespace {ns}' },
+  soap_media_type: { code: 10041, status: 415, id: 'Content-Type harus text/xml (SOAP 1.1) atau application/soap+xml (SOAP 1.2), dalam UTF-8', en: 'Content-Type must be text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2), in UTF-8' },
+  soap_method: { code: 10041, status: 405, id: 'Panggil operasi dengan POST; WSDL ada di GET ?wsdl', en: 'Call operations with POST; the WSDL is at GET ?wsdl' },
+  soap_password_digest: { code: 10041, status: 400, id: 'UsernameToken dengan PasswordDigest tidak didukung: kirim kunci akses sebagai PasswordText', en: 'A UsernameToken with PasswordDigest is not supported: send the access key as PasswordText' },
+  soap_version: { code: 10042, status: 500, id: 'Versi amplop SOAP tidak dikenal atau tidak sesuai dengan Content-Type', en: 'The SOAP envelope version is unknown or does not match the Content-Type' },
+  soap_must_understand: { code: 10043, status: 500, id: 'Header SOAP "{header}" wajib dipahami tetapi tidak dikenal', en: 'SOAP header "{header}" must be understood but is not known' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;
 

@@ -76,7 +76,7 @@ export async function bodyParams(req: Request, maxBytes: number): Promise<Record
   return parsePairs(text);
 }
 
-async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
   const reader = req.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

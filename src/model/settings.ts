@@ -12,6 +12,11 @@ export const Settings = z
     workers: z.number().int().min(0).max(64).nullable().default(null),
     language: z.enum(['id', 'en']).default('id'),
     maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
+    /**
+     * Where callers reach Mantra (behind a reverse proxy: its public URL, with any path prefix); the WSDL's addresses
+     * use it. Unset = the origin of the request that asked.
+     */
+    publicBaseUrl: z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), 'an http:// or https:// URL').optional(),
     /** Backend hosts proxies may reach; empty = any. */
     backendAllowlist: z.array(z.string()).default([]),
     /**

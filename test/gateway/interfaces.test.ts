@@ -1,6 +1,6 @@
 /**
  * One shared case suite: the same calls go through every caller interface, and each renders the outcome in its
- * own form (MANTRA's envelope on the compatible paths, real statuses and problem details on v1). An interface
+ * own form (MANTRA's envelope on the compatible paths, real statuses and problem details on v1, faults on SOAP). An interface
  * joins by adding its entry to `interfaces`: how it sends a call and how it reads the outcome back.
  */
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,7 @@ import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
 import { BY_NIK, setupDukcapil } from '../support/dukcapil.ts';
+import { CONTENT_TYPE, envelope, readAnswer, type Version } from '../support/soap.ts';
 
 /** A call as the cases describe it. */
 interface Call {
@@ -79,6 +80,24 @@ const interfaces: Interface[] = [
     statuses: { found: 200, not_found: 200, missing_param: 400, wrong_key: 403, over_limit: 429, backend_down: 502 },
     codes: { found: 200, not_found: 200, missing_param: 10005, wrong_key: 10002, over_limit: 10024, backend_down: 10020 },
   },
+  ...(['1.1', '1.2'] as Version[]).map((version): Interface => ({
+    name: `SOAP ${version}`,
+    send: (c) => new Request(`${base}/soap/dukcapil/kependudukan`, {
+      method: 'POST',
+      headers: { 'Content-Type': CONTENT_TYPE[version], AccessKey: c.key },
+      body: envelope(version, 'urn:mantra:dukcapil:kependudukan', c.operation, c.params),
+    }),
+    async read(res) {
+      assert.equal(res.headers.get('content-type'), CONTENT_TYPE[version]);
+      const answer = readAnswer(await res.text());
+      return { status: res.status, ok: !answer.fault, code: answer.code, rows: answer.rows || undefined };
+    },
+    // SOAP 1.1 answers every fault with 500 (WS-I BP R1126); SOAP 1.2 a Sender fault with 400.
+    statuses: version === '1.1'
+      ? { found: 200, not_found: 200, missing_param: 500, wrong_key: 500, over_limit: 500, backend_down: 500 }
+      : { found: 200, not_found: 200, missing_param: 400, wrong_key: 400, over_limit: 400, backend_down: 500 },
+    codes: { found: 200, not_found: 200, missing_param: 10005, wrong_key: 10002, over_limit: 10024, backend_down: 10020 },
+  })),
 ];
 
 const skip = await needService('PostgreSQL', pgUrl);

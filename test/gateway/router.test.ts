@@ -17,7 +17,7 @@ describe('gateway router', () => {
       seen.push({ kind, route });
       return Promise.resolve(new Response('ok'));
     };
-    const route = gatewayRouter(record('compat') as never, record('v1') as never);
+    const route = gatewayRouter(record('compat') as never, record('v1') as never, record('soap') as never);
     const claims = (path: string) => route(new Request(`http://mantra.test${path}`), undefined) !== undefined;
     assert.equal(claims('/v1/a/s/o?x=%20'), true);
     assert.deepEqual(seen.at(-1), { kind: 'v1', route: { agency: 'a', service: 's', operation: 'o' } });
@@ -28,8 +28,10 @@ describe('gateway router', () => {
       assert.equal(claims(path), true, path);
     }
     assert.deepEqual(seen.at(-1), { kind: 'compat', route: 'xml' });
+    assert.equal(claims('/soap/a/s?wsdl'), true);
+    assert.deepEqual(seen.at(-1), { kind: 'soap', route: { agency: 'a', service: 's' } });
     for (const path of ['/v1/a/s', '/v1/a/s/o/x', '/v1//s/o', '/JSON/a/s/o', '/json', '/constructor/a/s/o',
-      '/v1/a%2Fb/s/o', '/', '/admin/api/x/y']) {
+      '/v1/a%2Fb/s/o', '/', '/admin/api/x/y', '/soap/a', '/soap/a/s/', '/soap/a/s/o', '/soap//s', '/soap/a%2Fb/s']) {
       assert.equal(claims(path), false, path);
     }
   });
@@ -65,6 +67,11 @@ describe('gateway router against Hono', { skip }, () => {
       '/JSON/dukcapil/kependudukan/penduduk_by_nik/nik=3201000000000042',
       '/xml/dukcapil/kependudukan/penduduk_by_nik?nik=3201000000000042',
     ]) requests.push([path, compat]);
+    const envelope = '<?xml version="1.0"?><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>' +
+      '<p:penduduk_by_nik xmlns:p="urn:mantra:dukcapil:kependudukan"><p:nik>3201000000000042</p:nik></p:penduduk_by_nik></e:Body></e:Envelope>';
+    const soap = { method: 'POST', headers: { AccessKey: BY_NIK, 'Content-Type': 'text/xml' }, body: envelope };
+    for (const path of ['/soap/dukcapil/kependudukan', '/soap/dukcapil/tidak_ada', '/soap/dukcapil/kependudukan/']) requests.push([path, soap]);
+    requests.push(['/soap/dukcapil/kependudukan?wsdl', {}], ['/soap/dukcapil/kependudukan', {}]);
     const env = { requestId: 'router-test', remoteAddress: '127.0.0.1' };
     for (const [path, init] of requests) {
       const direct = await t.fetch(new Request(`http://mantra.test${path}`, init), env);
