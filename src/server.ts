@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import { openSqliteStore, type Store } from './store/index.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { createPool } from '../connectors/pool.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { type ExpiryWatch, startExpiryWatch } from './notifications/expiry-watch.ts';
 import { createApp, type MantraApp } from './app.ts';
 import { trustedProxiesOf, withRequestId } from './app-env.ts';
 import { runtime, type Server } from './runtime/index.ts';
@@ -23,6 +25,8 @@ export interface Running extends MantraApp {
   store: Store;
   secrets: Secrets;
   firstAdmin: { username: string; password?: string; created: boolean };
+  /** Hourly: subscriptions past their expiry become expired, and requesters are warned 7 days before. */
+  expiry: ExpiryWatch;
   stop(): Promise<void>;
 }
 
@@ -55,12 +59,16 @@ export async function startServer(config: ServeConfig): Promise<Running> {
       maxRequestBodySize: 64 * 1024 * 1024,
       fetch: withRequestId((req, env) => mantra.fetch(req, env), trustedProxiesOf(mantra.registry)),
     });
+    const notifier = createNotifier({ store, secrets });
+    const expiry = startExpiryWatch({ store, notifier });
     let stopping: Promise<void> | undefined;
     return {
-      ...mantra, server, store, secrets, firstAdmin,
+      ...mantra, server, store, secrets, firstAdmin, expiry,
       // A second call (a second signal) waits for the first stop instead of cutting it short.
       stop: () => (stopping ??= (async () => {
+        expiry.stop();
         await server.stop();
+        notifier.close();
         await mantra.tracker.flush();
         await pool.close();
         await writer?.stop();

@@ -1,12 +1,14 @@
 import type { Row, RowShape, Value } from '../types.ts';
 
-/** Keeps the first 4 and last 2 characters; shorter values are masked whole. */
+/**
+ * Shows a quarter of the characters at each end, at most 4, and nothing of values under 8 characters: a NIK
+ * 3201000000000042 reads 3201********0042, a phone number 081234567890 reads 081******890.
+ */
 export function mask(v: Value): Value {
   if (v === null) return null;
-  const s = String(v);
-  const chars = [...s];
-  if (chars.length <= 6) return '*'.repeat(chars.length);
-  return chars.slice(0, 4).join('') + '*'.repeat(chars.length - 6) + chars.slice(-2).join('');
+  const chars = [...String(v)];
+  const keep = chars.length < 8 ? 0 : Math.min(4, chars.length >> 2);
+  return chars.slice(0, keep).join('') + '*'.repeat(chars.length - 2 * keep) + chars.slice(chars.length - keep).join('');
 }
 
 /**

@@ -12,6 +12,7 @@ import { authorize } from './stages/authorize.ts';
 import { limit } from './stages/limit.ts';
 import { params } from './stages/params.ts';
 import { invoke } from './stages/invoke.ts';
+import { verifiable } from './stages/verify.ts';
 import { shape } from './stages/shape.ts';
 import { checks } from './stages/checks.ts';
 import { read } from './stages/read.ts';
@@ -29,7 +30,7 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
     track(deps.tracker, () => deps.registry.settings.tracks),
     read(deps.registry),
     checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets, deps.tokens), authorize(), limit(), params()]),
-    invoke(),
+    verifiable(invoke()),
     shape(),
   ]);
   // Callers wait for registry.ready() first: the caller interfaces need its settings before the call anyway.

@@ -16,6 +16,11 @@ export const Operation = z
     /** Restricted operations are hidden from the public catalogue. */
     restricted: z.boolean().default(false),
     enabled: z.boolean().default(true),
+    /**
+     * Verification mode (UU 27/2022, data minimisation): calls answer only whether the given facts match a record
+     * ("cocok" / "tidak cocok"), never the record. A subscription can ask for it too.
+     */
+    verify: z.boolean().default(false),
     /** Why an operation is disabled (e.g. an imported MANTRA `program` method). */
     note: z.string().max(4000).optional(),
     params: z.array(Parameter).default([]),
@@ -28,6 +33,7 @@ export const Operation = z
   })
   .strict()
   .refine((o) => o[o.kind] !== undefined, { message: 'the spec of the operation kind is required', path: ['kind'] })
+  .refine((o) => !(o.verify && o.data?.write), { message: 'verification mode is for operations that read', path: ['verify'] })
   .refine((o) => new Set(o.params.map((p) => p.name)).size === o.params.length, {
     message: 'parameter names must be unique',
     path: ['params'],

@@ -95,7 +95,7 @@ describe('connector pool', () => {
           output: encode('json', 'v1'),
           shape: { fields: [{ from: 'nik', as: 'id' }, { from: 'kode' }, { from: 'nama' }], labels: { kode: { '1': 'satu' } }, mask: ['id'], hide: ['nama'] },
         }));
-        assert.deepEqual(JSON.parse(r.text).data, [{ id: '3201**********01', kode: 'satu' }, { id: '3201**********02', kode: 2 }]);
+        assert.deepEqual(JSON.parse(r.text).data, [{ id: '3201********0001', kode: 'satu' }, { id: '3201********0002', kode: 2 }]);
       });
 
       test('an unknown format is a config error', async () => {

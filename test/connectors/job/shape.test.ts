@@ -26,17 +26,19 @@ describe('row shape', () => {
   test('hide and mask, with or without a field list', () => {
     const shape = compileShape({ hide: ['alamat'], mask: ['nik', 'telp'] })!;
     assert.deepEqual(shape({ nik: '3201000000000042', nama: 'A', alamat: 'Jl. X', telp: '0812' }), {
-      nik: '3201**********42', nama: 'A', telp: '****',
+      nik: '3201********0042', nama: 'A', telp: '****',
     });
     const listed = compileShape({ fields: [{ from: 'nik', as: 'id' }, { from: 'alamat' }], hide: ['alamat'], mask: ['id'] })!;
-    assert.deepEqual(listed({ nik: '3201000000000042', alamat: 'x' }), { id: '3201**********42' });
+    assert.deepEqual(listed({ nik: '3201000000000042', alamat: 'x' }), { id: '3201********0042' });
   });
 
-  test('mask: keeps the first 4 and last 2 characters, counts characters not bytes', () => {
-    assert.equal(mask('1234567'), '1234*67');
-    assert.equal(mask('123456'), '******');
-    assert.equal(mask('Müller Ñoño'), 'Müll*****ño');
-    assert.equal(mask(3201000000000042), '3201**********42');
+  test('mask: a quarter at each end, at most 4, nothing under 8 characters; counts characters not bytes', () => {
+    assert.equal(mask('1234567'), '*******');
+    assert.equal(mask('12345678'), '12****78');
+    assert.equal(mask('081234567890'), '081******890');
+    assert.equal(mask('Müller Ñoño'), 'Mü*******ño');
+    assert.equal(mask(3201000000000042), '3201********0042');
+    assert.equal(mask('32010000000000420001'), '3201************0001');
     assert.equal(mask(null), null);
   });
 
