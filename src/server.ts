@@ -66,7 +66,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
       ...mantra, server, store, secrets, firstAdmin, expiry,
       // A second call (a second signal) waits for the first stop instead of cutting it short.
       stop: () => (stopping ??= (async () => {
-        expiry.stop();
+        await expiry.stop();
         await server.stop();
         notifier.close();
         await mantra.tracker.flush();

@@ -11,7 +11,8 @@ export const WARN_BEFORE_MS = 7 * 24 * HOUR_MS;
 export interface ExpiryWatch {
   /** One pass: what moved to expired and what was warned about. */
   runOnce(now?: number): Promise<{ expired: string[]; warned: string[] }>;
-  stop(): void;
+  /** No more passes; resolves when the one under way (if any) is done, so the store can be closed. */
+  stop(): Promise<void>;
 }
 
 const open = (s: Subscription) => s.status === 'requested' || s.status === 'approved';
@@ -65,5 +66,11 @@ export function startExpiryWatch(deps: { store: Store; notifier: Notifier; every
   const timer = setInterval(tick, deps.everyMs ?? HOUR_MS);
   (timer as { unref?: () => void }).unref?.();
   queueMicrotask(tick);
-  return { runOnce, stop: () => clearInterval(timer) };
+  return {
+    runOnce,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => {});
+    },
+  };
 }

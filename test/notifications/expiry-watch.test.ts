@@ -37,7 +37,7 @@ describe('expiry watch: expired subscriptions and the 7-day warning, each mailed
     watch = startExpiryWatch({ store: h.store, notifier: createNotifier(h), everyMs: 3_600_000 });
   });
   after(async () => {
-    watch?.stop();
+    await watch?.stop();
     await sink?.close();
     h?.close();
   });
