@@ -16,6 +16,8 @@ export function catalogueRoutes(registry: Registry): Hono {
       paths: {
         compat: `/json/${op.agency}/${op.service}/${op.slug}`,
         v1: `/v1/${op.agency}/${op.service}/${op.slug}`,
+        soap: `/soap/${op.agency}/${op.service}`,
+        wsdl: `/soap/${op.agency}/${op.service}?wsdl`,
       },
     }))));
   // One parameter route rather than a static `/openapi.json` beside `/:agency/…`: that pair would push Hono
