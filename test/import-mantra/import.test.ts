@@ -218,7 +218,7 @@ describe('import-mantra from a real MANTRA database', { skip }, () => {
     assert.deepEqual(subs['mantra-order-1'], {
       id: 'mantra-order-1', consumer: 'bappeda/peminta', agency: 'dukcapil', service: 'kependudukan', operation: 'penduduk_by_nik',
       status: 'approved', keyHash: secrets.hashKey(KEYS.byNik), keyHint: 'tog8', purpose: '', rateLimit: 0, quota: 0,
-      ipAllowlist: [], hideFields: [], maskFields: [],
+      ipAllowlist: [], hideFields: [], maskFields: [], legalBasis: '', history: [], monthlyQuota: 0, verify: false,
     });
     assert.equal(subs['mantra-order-4'].status, 'revoked');
     const raw = fs.readFileSync(path.join(dir, 'mantra.db')).toString('latin1');
