@@ -51,9 +51,12 @@ export function keyPrint(keyHash: string): string {
   return createHash('sha256').update(`mantra token key ${keyHash}`).digest('base64url').slice(0, 22);
 }
 
+/** jose's key type, whichever runtime's WebCrypto types are in scope. */
+type Key = Awaited<ReturnType<typeof importPKCS8>>;
+
 interface Keys {
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
+  privateKey: Key;
+  publicKey: Key;
   kid: string;
   jwk: JWK;
 }
