@@ -37,6 +37,12 @@ const problem = {
 };
 
 /** An OpenAPI 3.1 document for the given operations, on the REST v1 paths. */
+/** What an operation in verification mode answers instead of its records (gateway/stages/verify.ts). */
+const verdictRow = {
+  type: 'object',
+  properties: { match: { type: 'boolean' }, result: { type: 'string', examples: ['cocok', 'tidak cocok', 'match', 'no match'] } },
+};
+
 export function openApiFor(title: string, ops: Operation[]) {
   const paths: Record<string, unknown> = {};
   for (const op of ops) {
@@ -47,7 +53,7 @@ export function openApiFor(title: string, ops: Operation[]) {
     const ok = {
       description: 'OK',
       content: {
-        'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: rowSchema(op) }, meta: { type: 'object' } } } },
+        'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: op.verify ? verdictRow : rowSchema(op) }, meta: { type: 'object' } } } },
         'application/xml': {}, 'text/csv': {}, 'application/x-ndjson': {},
       },
     };
@@ -74,8 +80,13 @@ export function openApiFor(title: string, ops: Operation[]) {
         bearer: { type: 'http', scheme: 'bearer' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         accessKey: { type: 'apiKey', in: 'header', name: 'AccessKey' },
+        // Client credentials (oauth/routes.ts): a scope is an operation id.
+        oauth2: {
+          type: 'oauth2',
+          flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: Object.fromEntries(ops.map((op) => [`${op.agency}/${op.service}/${op.slug}`, op.description || op.slug])) } },
+        },
       },
     },
-    security: [{ bearer: [] }, { apiKey: [] }, { accessKey: [] }],
+    security: [{ bearer: [] }, { apiKey: [] }, { accessKey: [] }, { oauth2: [] }],
   };
 }

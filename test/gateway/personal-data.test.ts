@@ -172,6 +172,15 @@ describe('personal data', { skip }, () => {
     assert.deepEqual([track.status, track.code, track.subscription, track.rows], [200, 200, 'check-by-nik', 1]);
   });
 
+  test('the OpenAPI document describes the verdict of a verification operation, and the OAuth2 token endpoint', async () => {
+    const doc = await (await t.app.request('/catalogue/dukcapil/kependudukan/openapi.json')).json();
+    const ok = doc.paths['/v1/dukcapil/kependudukan/verifikasi_penduduk'].get.responses['200'].content['application/json'].schema;
+    assert.deepEqual(Object.keys(ok.properties.data.items.properties), ['match', 'result']);
+    const flow = doc.components.securitySchemes.oauth2.flows.clientCredentials;
+    assert.equal(flow.tokenUrl, '/oauth2/token');
+    assert.ok('dukcapil/kependudukan/penduduk_by_nik' in flow.scopes);
+  });
+
   test('verification mode is refused on an operation that writes', async () => {
     await assert.rejects(t.put('operation', {
       agency: 'dukcapil', service: 'kependudukan', slug: 'hapus', kind: 'data', verify: true,
