@@ -27,6 +27,7 @@ export async function ensureFirstAdmin(
     passwordHash: await hashPassword(opts.password ?? oneTime!),
     active: true,
     mustChangePassword: oneTime !== undefined,
+    language: 'id',
   }, 0);
   return { username, created: true, ...(oneTime ? { password: oneTime } : {}) };
 }

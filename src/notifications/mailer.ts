@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { Smtp } from '../model/mail-settings.ts';
 import type { Secrets } from '../security/secrets.ts';
 
@@ -19,7 +19,7 @@ const tlsModes = {
  * made anew when they change. Time limits keep a stuck mail server from holding anything for long.
  */
 export class Mailer {
-  #transport?: { settings: string; send: nodemailer.Transporter };
+  #transport?: { settings: string; send: Transporter };
 
   constructor(private readonly secrets: Secrets) {}
 

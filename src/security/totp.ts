@@ -23,7 +23,8 @@ export async function checkTotp(secret: string, code: string, lastStep?: number)
       secret, token: code, epochTolerance: TOLERANCE_S,
       ...(lastStep !== undefined ? { afterTimeStep: lastStep } : {}),
     });
-    return result.valid ? result.timeStep : undefined;
+    // TOTP results carry their time step (HOTP ones, of the same union type, do not).
+    return result.valid && 'timeStep' in result ? result.timeStep : undefined;
   } catch {
     return undefined;
   }

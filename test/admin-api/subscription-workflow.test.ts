@@ -40,7 +40,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
   });
 
   const mailsSince = async (seen: number, count: number) => (await sink.waitFor(seen + count)).slice(seen);
-  const byRecipient = (mails: { rcpt: string[] }[]) => [...mails].sort((x, y) => x.rcpt[0].localeCompare(y.rcpt[0]));
+  const byRecipient = <M extends { rcpt: string[] }>(mails: M[]) => [...mails].sort((x, y) => x.rcpt[0].localeCompare(y.rcpt[0]));
 
   test('the SMTP password is sealed at rest and never shown', async () => {
     const read = await h.call('GET', '/settings', { token: admin });

@@ -123,7 +123,7 @@ export function harness(): Harness {
   }
 
   async function user(username: string, role: Role, extra: Partial<User> = {}) {
-    await store.put('user', { username, role, passwordHash: await passwordHash(), fullName: '', active: true, mustChangePassword: false, ...extra }, 0);
+    await store.put('user', { username, role, passwordHash: await passwordHash(), fullName: '', active: true, mustChangePassword: false, language: 'id', ...extra }, 0);
     return (await openSession(store, username)).token;
   }
 
