@@ -11,6 +11,9 @@ import { v1Handler, v1Routes } from './gateway/v1/routes.ts';
 import { gatewayRouter } from './gateway/router.ts';
 import { soapHandler, soapRoutes } from './gateway/soap/routes.ts';
 import { Tracker } from './observability/tracker.ts';
+import { Metrics } from './observability/metrics.ts';
+import { metricsRoute } from './observability/metrics-route.ts';
+import { Evidence } from './audit/evidence.ts';
 import { log } from './observability/log.ts';
 import { createAdminApi } from './admin-api/index.ts';
 import { pickLang } from './i18n/index.ts';
@@ -54,7 +57,10 @@ export function createApp(deps: AppDeps): MantraApp {
   const tracker = new Tracker(deps.store);
   // The token signing key is made in the data directory on first start.
   const tokens = new AccessTokens(openSigningKey(deps.dataDir, deps.secrets));
-  const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens });
+  // The trail's parameter key (DATA/audit.key) and the agencies' answer keys live in the data directory too.
+  const evidence = new Evidence(deps.dataDir, deps.secrets);
+  const metrics = new Metrics();
+  const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens, evidence, metrics });
   const app = new Hono<Env>();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -67,6 +73,7 @@ export function createApp(deps: AppDeps): MantraApp {
     const ok = checks.store && checks.workers;
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });
+  app.get('/metrics', metricsRoute(metrics, deps.store));
 
   const compat = compatHandler(call, registry);
   const v1 = v1Handler(call, registry);
@@ -75,7 +82,7 @@ export function createApp(deps: AppDeps): MantraApp {
   app.route('/', compatRoutes(compat));
   app.route('/v1', v1Routes(v1));
   app.route('/soap', soapRoutes(soap));
-  app.route('/catalogue', catalogueRoutes(registry));
+  app.route('/catalogue', catalogueRoutes(registry, evidence.signer));
   app.route('/oauth2', oauthRoutes({ registry, secrets: deps.secrets, tokens, tracker }));
   app.route('/admin/api', createAdminApi({
     store: deps.store,

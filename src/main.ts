@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
+import path from 'node:path';
 import { runtime } from './runtime/index.ts';
 import { startServer } from './server.ts';
 import { openSqliteStore, StoreError, StoreOpenError } from './store/index.ts';
@@ -22,6 +23,12 @@ Perintah:
   config import FILE    menerapkan dokumen konfigurasi (FILE atau - untuk stdin), semua atau tidak sama sekali
   import-mantra --from mysql://USER:PASS@HOST:PORT/DBNAME [--dry-run] [--rewrite-host LAMA=BARU ...]
                         mengimpor instalasi MANTRA asli (aman diulang; kode keluar 2 = ada butir yang dilewati)
+  audit verify          memeriksa rantai hash dan checkpoint bertanda tangan jejak audit; menyebut entri rusak
+                        pertama (kode keluar 3 = tidak utuh); --export FILE --public-key FILE memeriksa ekspor
+                        dengan kunci publik saja
+  audit export          mencetak jejak audit (--format ndjson|csv; filter --agency, --service, --operation,
+                        --consumer, --interface, --status 200|ok|error, --from/--to waktu ISO; --out FILE)
+                        config export, audit verify dan audit export hanya membaca: boleh di samping server berjalan
 
 Opsi:
   --data DIR            direktori data (bawaan ./data, atau MANTRA_DATA_DIR)
@@ -42,6 +49,9 @@ Contoh:
   mantra init --data /var/lib/mantra
   mantra config export --data /var/lib/mantra > mantra-config.json
   mantra config export --data a | mantra config import - --data b
+  mantra audit verify --data /var/lib/mantra
+  mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > jejak.ndjson
+  mantra audit verify --export jejak.ndjson --public-key audit-signing.pub
 `;
 
 const helpEn = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
@@ -56,6 +66,11 @@ Commands:
   config import FILE    apply a configuration document (FILE or - for stdin), all or nothing
   import-mantra --from mysql://USER:PASS@HOST:PORT/DBNAME [--dry-run] [--rewrite-host OLD=NEW ...]
                         import an original MANTRA installation (re-runnable; exit 2 = some items skipped)
+  audit verify          check the audit trail's hash chain and signed checkpoints; names the first bad entry
+                        (exit 3 = not intact); --export FILE --public-key FILE checks an export with the public key only
+  audit export          print the audit trail (--format ndjson|csv; filters --agency, --service, --operation,
+                        --consumer, --interface, --status 200|ok|error, --from/--to ISO times; --out FILE)
+                        config export, audit verify and audit export only read: they run beside a running server
 
 Options:
   --data DIR            data directory (default ./data, or MANTRA_DATA_DIR)
@@ -76,6 +91,9 @@ Examples:
   mantra init --data /var/lib/mantra
   mantra config export --data /var/lib/mantra > mantra-config.json
   mantra config export --data a | mantra config import - --data b
+  mantra audit verify --data /var/lib/mantra
+  mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > trail.ndjson
+  mantra audit verify --export trail.ndjson --public-key audit-signing.pub
 `;
 
 const help = cliLang === 'en' ? helpEn : helpId;
@@ -94,6 +112,17 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     'dry-run': { type: 'boolean' },
     'rewrite-host': { type: 'string', multiple: true },
+    format: { type: 'string' },
+    export: { type: 'string' },
+    'public-key': { type: 'string' },
+    out: { type: 'string' },
+    agency: { type: 'string' },
+    service: { type: 'string' },
+    operation: { type: 'string' },
+    consumer: { type: 'string' },
+    interface: { type: 'string' },
+    status: { type: 'string' },
+    to: { type: 'string' },
     version: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -159,9 +188,13 @@ async function serve(demo: boolean) {
   runtime.onSignal('SIGTERM', stop);
 }
 
-async function withStore<T>(fn: (store: ReturnType<typeof openSqliteStore>, secrets: Secrets) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  fn: (store: ReturnType<typeof openSqliteStore>, secrets: Secrets) => Promise<T>, opts: { readOnly?: boolean } = {},
+): Promise<T> {
   const dir = dataDir();
-  const store = openSqliteStore(dir);
+  // A read-only command takes no lock (it runs beside a server); a directory without a store gets a new one.
+  const readOnly = opts.readOnly && fs.existsSync(path.join(dir, 'mantra.db'));
+  const store = openSqliteStore(dir, { readOnly });
   try {
     return await fn(store, new Secrets(loadMasterKey(dir)));
   } finally {
@@ -196,7 +229,9 @@ async function main() {
       });
     case 'config': {
       const sub = positionals[1];
-      if (sub === 'export') return withStore(async (store) => console.log(JSON.stringify(await exportConfig(store), null, 2)));
+      if (sub === 'export') {
+        return withStore(async (store) => console.log(JSON.stringify(await exportConfig(store), null, 2)), { readOnly: true });
+      }
       if (sub === 'import') {
         const file = positionals[2] ?? fail(t('import_needs_file'));
         const text = await readInput(file);
@@ -214,6 +249,15 @@ async function main() {
       // Loaded on use: it brings the MySQL client, which a serving process does not need.
       const { importMantraCommand } = await import('./import-mantra/index.ts');
       return importMantraCommand({ from: values.from, dryRun: values['dry-run'], rewriteHost: values['rewrite-host'], dataDir: dataDir() });
+    }
+    case 'audit': {
+      const { auditCommand, filtersOf } = await import('./cli/audit.ts');
+      const code = await auditCommand(positionals[1], {
+        dataDir: dataDir(), format: values.format, export: values.export, publicKey: values['public-key'], out: values.out,
+        filters: filtersOf(values),
+      });
+      if (code !== 0) process.exit(code);
+      return;
     }
     default:
       fail(t('unknown_command', { command }));

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { Registry } from '../gateway/registry.ts';
 import { openApiFor } from './openapi.ts';
+import type { AnswerSigner } from '../audit/answer-signer.ts';
 
 /** The public catalogue: non-restricted, enabled operations with their metadata and OpenAPI documents. */
-export function catalogueRoutes(registry: Registry): Hono {
+export function catalogueRoutes(registry: Registry, signer?: AnswerSigner): Hono {
   const app = new Hono();
   const visible = async () => {
     await registry.ready();
@@ -19,13 +20,23 @@ export function catalogueRoutes(registry: Registry): Hono {
         soap: `/soap/${op.agency}/${op.service}`,
         wsdl: `/soap/${op.agency}/${op.service}?wsdl`,
       },
+      ...(op.audit?.signAnswers ? { signature: { header: 'X-JWS-Signature', alg: 'EdDSA', jwks: '/catalogue/jwks.json' } } : {}),
     }))));
+  // The agencies' answer-signing keys (a JWK set), for consumers to verify signed answers; restricted operations'
+  // consumers need them too, so every enabled signing operation's agency is listed.
+  const jwks = async () => {
+    await registry.ready();
+    const signing = registry.operations().map((c) => c.op).filter((op) => op.enabled && op.audit?.signAnswers);
+    return signer ? signer.jwks(signing.map((op) => op.agency)) : { keys: [] };
+  };
   // One parameter route rather than a static `/openapi.json` beside `/:agency/…`: that pair would push Hono
   // from its RegExpRouter to the slower TrieRouter for the whole app.
-  app.get('/:file', async (c) =>
-    c.req.param('file') === 'openapi.json'
-      ? c.json(openApiFor('Mantra', await visible()))
-      : c.json({ error: 'not_found', message: 'Alamat tidak ditemukan' }, 404));
+  app.get('/:file', async (c) => {
+    const file = c.req.param('file');
+    if (file === 'openapi.json') return c.json(openApiFor('Mantra', await visible()));
+    if (file === 'jwks.json') return c.json(await jwks(), 200, { 'cache-control': 'max-age=300' });
+    return c.json({ error: 'not_found', message: 'Alamat tidak ditemukan' }, 404);
+  });
   app.get('/:agency/:service/openapi.json', async (c) => {
     const { agency, service } = c.req.param();
     const ops = (await visible()).filter((op) => op.agency === agency && op.service === service);

@@ -22,6 +22,19 @@ const messages: Catalogue = {
   config_usage: { id: 'gunakan "config export" atau "config import FILE"', en: 'use "config export" or "config import FILE"' },
   unknown_command: { id: 'perintah "{command}" tidak dikenal; lihat mantra --help', en: 'unknown command "{command}"; see mantra --help' },
   port_in_use: { id: 'port sudah dipakai', en: 'the port is already in use' },
+  no_store: { id: 'tidak ada penyimpanan Mantra di {dir}', en: 'no Mantra store in {dir}' },
+  audit_usage: {
+    id: 'gunakan "audit verify [--data DIR | --export FILE --public-key FILE]" atau "audit export [--format ndjson|csv]"',
+    en: 'use "audit verify [--data DIR | --export FILE --public-key FILE]" or "audit export [--format ndjson|csv]"',
+  },
+  audit_needs_key: { id: 'audit verify --export memerlukan --public-key FILE', en: 'audit verify --export needs --public-key FILE' },
+  audit_not_export: { id: '{file} bukan ekspor jejak audit Mantra (baris {line})', en: '{file} is not a Mantra audit export (line {line})' },
+  audit_format: { id: '--format harus ndjson atau csv', en: '--format must be ndjson or csv' },
+  audit_exported: { id: '{n} jejak diekspor', en: '{n} tracks exported' },
+  audit_pending: {
+    id: 'catatan: {bytes} byte jejak masih di log jejak (tracks/) dan masuk ke jejak audit saat server berjalan lagi',
+    en: 'note: {bytes} bytes of tracks wait in the track log (tracks/) and join the audit trail when the server runs again',
+  },
 };
 
 export const t = (key: string, vars: Record<string, string | number> = {}) => translate(messages, key, cliLang, vars);

@@ -1,10 +1,13 @@
 import type { Secrets } from '../security/index.ts';
 import type { Tracker } from '../observability/tracker.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Evidence } from '../audit/evidence.ts';
 import type { AccessTokens } from '../security/tokens.ts';
 import { compose } from './compose.ts';
 import type { Registry } from './registry.ts';
 import type { CallContext, GatewayRequest } from './types.ts';
 import { track } from './stages/track.ts';
+import { backendTime } from './stages/backend-time.ts';
 import { requireKey } from './stages/require-key.ts';
 import { resolve } from './stages/resolve.ts';
 import { authenticate } from './stages/authenticate.ts';
@@ -22,14 +25,18 @@ export interface GatewayDeps {
   secrets: Secrets;
   tracker: Tracker;
   tokens: AccessTokens;
+  /** Keyed hashes, answer signatures and kept answers for the tracks. */
+  evidence: Evidence;
+  metrics: Metrics;
 }
 
 /** The stage order, written once. `track` is outermost so it sees every outcome and its timing. */
 export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promise<CallContext> {
   const run = compose([
-    track(deps.tracker, () => deps.registry.settings.tracks),
+    track({ ...deps, enabled: () => deps.registry.settings.tracks }),
     read(deps.registry),
     checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets, deps.tokens), authorize(), limit(), params()]),
+    backendTime(),
     verifiable(invoke()),
     shape(),
   ]);

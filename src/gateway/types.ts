@@ -24,6 +24,11 @@ export interface GatewayRequest {
    * the pipeline so that its refusals are tracked like any other. A module-level function, not a closure per call.
    */
   read?: (req: GatewayRequest, settings: Settings) => Promise<void> | void;
+  /**
+   * The interface's renderer, for `track` to render the answer before writing the track (its bytes, and its
+   * signature where the operation signs answers, go into the track). Without it the interface renders afterwards.
+   */
+  render?: (ctx: CallContext) => Response;
   /** The interface answers a data operation's empty result as an error (MANTRA's 10012 on the compatible paths). */
   refuseEmpty?: boolean;
   /** Epoch ms by which the call must end (a composite step's). */
@@ -50,6 +55,12 @@ export interface CallContext {
   error?: GatewayError;
   /** Rows found or affected, for the track. */
   rows?: number;
+  /** Milliseconds spent invoking the operation and shaping its answer (stages/backend-time.ts). */
+  backendMs?: number;
+  /** A whole answer's body as rendered (answer-body.ts), for the track. */
+  body?: string | Uint8Array;
+  /** The answer, when `track` rendered it with `req.render`. */
+  response?: Response;
   /**
    * Set by `track` for an answer that streams: records the call's track once the stream has ended, with what was
    * sent. The last bytes wait for it, so a streamed answer is whole only once its track is written.

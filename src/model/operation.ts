@@ -5,6 +5,7 @@ import { Shape } from './shape.ts';
 import { DataSpec } from './operation-data.ts';
 import { ProxySpec } from './operation-proxy.ts';
 import { CompositeSpec } from './operation-composite.ts';
+import { OperationAudit } from './operation-audit.ts';
 
 export const Operation = z
   .object({
@@ -28,6 +29,8 @@ export const Operation = z
     proxy: ProxySpec.optional(),
     composite: CompositeSpec.optional(),
     shape: Shape.optional(),
+    /** What the audit trail keeps of its calls beyond parameter names and keyed hashes. */
+    audit: OperationAudit.optional(),
     /** Derived when the operation is saved (a SOAP backend's WSDL description); never caller input. */
     prepared: z.record(z.string(), z.unknown()).optional(),
   })

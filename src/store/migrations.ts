@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { dropUnmatchableIpEntries } from './migrate-ip-allowlists.ts';
+import { lineTrail } from './migrate-trail.ts';
 
 /** SQL, or a function for what SQL cannot decide (it runs inside the migration's transaction). */
 export type Migration = string | ((db: DatabaseSync) => void);
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   // Nothing reads tracks by time yet (seq follows time), and the index cost ingestion 2.3 of its 8 µs per track.
   `drop index if exists tracks_at;`,
   dropUnmatchableIpEntries,
+  lineTrail,
 ];

@@ -10,6 +10,7 @@ const messages = {
   foreign: { en: '{file} is not a Mantra store (foreign SQLite database); refusing to touch it', id: '{file} bukan penyimpanan Mantra (basis data SQLite lain); tidak disentuh' },
   corrupt: { en: '{file} cannot be opened as a Mantra store (corrupt or not a database): {cause}', id: '{file} tidak dapat dibuka sebagai penyimpanan Mantra (rusak atau bukan basis data): {cause}' },
   newer: { en: 'the store was written by a newer Mantra (schema {schema}); upgrade Mantra', id: 'penyimpanan ditulis oleh Mantra yang lebih baru (skema {schema}); perbarui Mantra' },
+  outdated: { en: 'the store has schema {schema}, this Mantra reads {expected}: start the server once to migrate it', id: 'penyimpanan berskema {schema}, Mantra ini membaca {expected}: jalankan server sekali untuk memigrasinya' },
   migration: { en: 'store migration {version} failed: {cause}', id: 'migrasi penyimpanan {version} gagal: {cause}' },
 } as const;
 

@@ -8,15 +8,24 @@ import { log } from '../observability/log.ts';
 import { claimDataDir } from './data-dir.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from './types.ts';
 import { StoreOpenError } from './open-errors.ts';
-import { startWriterThread, type WriterThread } from './writer-thread.ts';
+import { CHECKPOINT_MS, PRUNE_MS, startWriterThread, type UpkeepTask, type WriterThread } from './writer-thread.ts';
 import { trackIngester } from './track-chain.ts';
 import { TrackIngest } from './track-ingest.ts';
 import { TrackLog } from './track-log.ts';
+import { decodeLine } from './track-line.ts';
+import { openTrailReader } from './trail-reader.ts';
+import { trailUpkeep, type TrailUpkeep } from './trail-upkeep.ts';
+import type { Checkpoint, PruneResult } from './trail-types.ts';
+import { loadSigningKey, type SigningKey } from '../audit/keys.ts';
+import { APPLICATION_ID, checkSchema } from './schema-check.ts';
 
-/** 'MNTR': marks a SQLite file as Mantra's, so a foreign database is refused instead of being changed. */
-const APPLICATION_ID = 0x4d4e5452;
 
-export function openSqliteStore(dir: string): Store {
+/**
+ * Opens the store of a data directory. `readOnly` (config export, audit verify and export) takes no lock and
+ * writes nothing, so it works beside a running server; it refuses a store this version would have to migrate.
+ */
+export function openSqliteStore(dir: string, opts: { readOnly?: boolean } = {}): Store {
+  if (opts.readOnly) return openReadOnly(dir);
   const release = claimDataDir(dir);
   const file = path.join(dir, 'mantra.db');
   let db: DatabaseSync;
@@ -27,10 +36,29 @@ export function openSqliteStore(dir: string): Store {
     throw err;
   }
   try {
-    return new SqliteStore(db, file, path.join(dir, 'tracks'), release);
+    return new SqliteStore(db, file, path.join(dir, 'tracks'), release, loadSigningKey(dir));
   } catch (err) {
     db.close();
     release();
+    throw err;
+  }
+}
+
+function openReadOnly(dir: string): Store {
+  const file = path.join(dir, 'mantra.db');
+  if (!fs.existsSync(file)) throw new StoreOpenError('corrupt', { file, cause: 'no such file' });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(file, { readOnly: true });
+    db.exec('pragma busy_timeout = 5000');
+  } catch (err) {
+    throw new StoreOpenError('corrupt', { file, cause: (err as Error).message });
+  }
+  try {
+    checkSchema(db, file);
+    return new SqliteStore(db, file, path.join(dir, 'tracks'), () => {});
+  } catch (err) {
+    db.close();
     throw err;
   }
 }
@@ -84,12 +112,18 @@ class SqliteStore implements Store {
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
   #writer: WriterThread | undefined;
-  #ingestHere: (text: string) => number;
-  #log: TrackLog;
-  #ingest: TrackIngest;
+  #ingestHere!: (text: string) => number;
+  #log?: TrackLog;
+  #ingest?: TrackIngest;
+  #upkeep?: TrailUpkeep;
+  #timers: ReturnType<typeof setInterval>[] = [];
   #q;
 
-  constructor(private db: DatabaseSync, readonly path: string, private logDir: string, private release: () => void) {
+  /** Without a signing key the store is read-only: no track log, no writes. */
+  constructor(
+    private db: DatabaseSync, readonly path: string, private logDir: string, private release: () => void,
+    private signingKey?: SigningKey,
+  ) {
     this.#q = {
       get: db.prepare('select * from entities where kind = ? and id = ?'),
       list: db.prepare('select * from entities where kind = ? order by id'),
@@ -101,15 +135,29 @@ class SqliteStore implements Store {
       sessionDel: db.prepare('delete from sessions where token_hash = ? or expires_at < ?'),
       sessionDelUser: db.prepare('delete from sessions where username = ? and token_hash <> ?'),
     };
+    if (!signingKey) return;
     this.#ingestHere = trackIngester(db);
+    this.#upkeep = trailUpkeep(db, signingKey);
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
     this.#ingestSegments();
     const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
-    this.#log = new TrackLog(logDir, last.seq ?? 0);
+    const log = (this.#log = new TrackLog(logDir, last.seq ?? 0));
     this.#ingest = new TrackIngest(
       (text) => this.#writer?.running ? this.#writer.ingest(text) : this.#exclusive(() => this.#ingestHere(text)),
-      (upTo) => this.#log.release(upTo),
+      (upTo) => log.release(upTo),
     );
+    // Upkeep here only while no writer thread runs (tests, or a writer that could not start).
+    for (const [task, ms] of [['checkpoint', CHECKPOINT_MS], ['prune', PRUNE_MS]] as const) {
+      const timer = setInterval(() => void (this.#writer?.running ? undefined : this.#runUpkeep(task).catch(() => {})), ms);
+      (timer as { unref?: () => void }).unref?.();
+      this.#timers.push(timer);
+    }
+  }
+
+  #runUpkeep(task: UpkeepTask): Promise<unknown> {
+    if (this.#writer?.running) return this.#writer.upkeep(task);
+    const upkeep = this.#upkeep!;
+    return this.#exclusive(() => (task === 'checkpoint' ? upkeep.checkpoint() : upkeep.prune(upkeep.retention())));
   }
 
   /** Moves every track-log segment into the tracks table, then deletes it. */
@@ -138,6 +186,7 @@ class SqliteStore implements Store {
   }
 
   #exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (!this.signingKey) return Promise.reject(new StoreError('read_only', 'the store was opened read-only'));
     if (this.#inTransaction.getStore()) return Promise.resolve(fn());
     const run = this.#turn.then(fn);
     this.#turn = run.catch(() => {});
@@ -220,6 +269,7 @@ class SqliteStore implements Store {
   /** Resolves once the tracks are in the track log; they reach the tracks table shortly after. */
   appendTracks(rows: TrackInput[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
+    if (!this.#ingest || !this.#log) return Promise.reject(new StoreError('read_only', 'the store was opened read-only'));
     if (this.#ingest.overloaded) return Promise.reject(new Error('the tracks table keeps refusing tracks'));
     try {
       this.#ingest.add(this.#log.append(rows));
@@ -230,15 +280,24 @@ class SqliteStore implements Store {
   }
 
   async tracks({ after = 0, limit }: { after?: number; limit: number }) {
-    await this.#ingest.flush().catch(() => {}); // what is logged but not yet in the table
-    const rows = this.db.prepare('select * from tracks where seq > ? order by seq limit ?').all(after, limit) as any[];
-    return rows.map((r) => ({
-      seq: r.seq, at: r.at, requestId: r.request_id, interface: r.interface, agency: r.agency, service: r.service,
-      operation: r.operation, subscription: r.subscription ?? undefined, consumer: r.consumer ?? undefined,
-      remote: r.remote, userAgent: r.user_agent, format: r.format, status: r.status, code: r.code,
-      durationMs: r.duration_ms, rows: r.rows ?? undefined, params: r.params ?? undefined, note: r.note ?? undefined,
-      hash: r.hash,
-    }));
+    await this.#ingest?.flush().catch(() => {}); // what is logged but not yet in the table
+    const rows = this.db.prepare('select seq, line, hash from tracks where seq > ? order by seq limit ?').all(after, limit) as any[];
+    return rows.flatMap((r) => decodeLine(r.line, r.hash) ?? []);
+  }
+
+  async trail() {
+    await this.#ingest?.flush().catch(() => {});
+    return openTrailReader(this.path);
+  }
+
+  async checkpoint() {
+    await this.#ingest?.flush().catch(() => {});
+    return (await this.#runUpkeep('checkpoint')) as Checkpoint | undefined;
+  }
+
+  async prune() {
+    await this.#ingest?.flush().catch(() => {});
+    return (await this.#runUpkeep('prune')) as PruneResult;
   }
 
   sessions = {
@@ -253,21 +312,31 @@ class SqliteStore implements Store {
   };
 
   startWriter(): WriterThread {
-    const writer = startWriterThread(this.path, (pages) => this.db.isOpen && this.db.exec(`pragma wal_autocheckpoint = ${pages}`));
+    if (!this.signingKey) throw new StoreError('read_only', 'the store was opened read-only');
+    const pem = this.signingKey.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const writer = startWriterThread(this.path, pem, (pages) => this.db.isOpen && this.db.exec(`pragma wal_autocheckpoint = ${pages}`));
     this.#writer = writer;
     return writer;
   }
 
   close() {
+    if (!this.db.isOpen) return;
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    if (!this.signingKey) return this.db.close();
     // Stopped properly by whoever started them; if not, the thread must not outlive the store.
     void this.#writer?.stop();
-    this.#ingest.stop();
+    this.#ingest?.stop();
     try {
-      this.#log.close();
+      this.#log?.close();
       try {
         this.#ingestSegments();
       } catch (err) {
         log('error', 'tracks left in the track log; they are taken over when the store opens again', { error: String(err) });
+      }
+      try {
+        this.#upkeep?.checkpoint(); // a clean stop leaves every track under a signed checkpoint
+      } catch (err) {
+        log('warn', 'no checkpoint signed at close; the next start signs one', { error: String(err) });
       }
       this.db.close();
     } finally {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { logLine } from './track-chain.ts';
+import { encodeLine } from './track-line.ts';
 import type { TrackInput } from './types.ts';
 
 /** A segment is closed past this size; it is deleted once its tracks are in the database. */
@@ -36,7 +36,7 @@ export class TrackLog {
   /** Writes the tracks; returns their lines (for the tracks table) once they are in the file. */
   append(rows: TrackInput[]): string {
     let seq = this.seq, text = '';
-    for (const t of rows) text += logLine(++seq, t); // throws for a malformed track: nothing of the batch is written
+    for (const t of rows) text += encodeLine(++seq, t) + '\n'; // throws for a malformed track: nothing of the batch is written
     let bytes: number;
     try {
       this.#fd ??= this.#open();

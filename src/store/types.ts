@@ -11,6 +11,7 @@ export interface Stored<K extends Kind = Kind> {
 /** One audit-trail entry, before the store adds its sequence number and hash chain. */
 export interface TrackInput {
   at: string;
+  /** The call's request id (X-Request-Id): the correlation id a caller and the logs share. */
   requestId: string;
   interface: string;
   agency: string;
@@ -18,15 +19,44 @@ export interface TrackInput {
   operation: string;
   subscription?: string;
   consumer?: string;
+  /** Which credential was presented: the first characters of its keyed hash, never the key. */
+  credential?: string;
   remote: string;
   userAgent: string;
   format: string;
   status: number;
   code: number;
   durationMs: number;
+  /** Time spent in the operation's data source or backend. */
+  backendMs?: number;
+  /** Bytes of the answer sent. */
+  bytes?: number;
   rows?: number;
-  params?: string;
+  /** Where a proxy answer came from when not the backend: `cache` or `fallback`. */
+  cache?: string;
+  /** The subscription's purpose and legal basis at the time of the call. */
+  purpose?: string;
+  legalBasis?: string;
+  /**
+   * Parameter names with what the trail keeps of each value: `k:` + its keyed hash (the default), `v:` + the value
+   * (an operation keeps it readable), `-` (dropped: the name only). A string lists names only, comma-separated.
+   */
+  params?: Record<string, string> | string;
   note?: string;
+  /** SHA-256 (base64url) of the answer's signature (X-JWS-Signature), when the operation signs its answers. */
+  signature?: string;
+  /** SHA-256 (base64url) of the answer's bytes, when signed or kept. */
+  answerDigest?: string;
+  /** The answer itself, encrypted with the master key, when the operation keeps its answers. */
+  answer?: string;
+}
+
+/** A track as stored: its place in the chain, its hash, and the line format it was written in. */
+export interface TrackRecord extends Omit<TrackInput, 'params'> {
+  params?: Record<string, string>;
+  seq: number;
+  hash: string;
+  v: 1 | 2;
 }
 
 export interface Session {
@@ -42,6 +72,7 @@ export interface Session {
  */
 export type { WriterThread } from './writer-thread.ts';
 import type { WriterThread } from './writer-thread.ts';
+import type { Checkpoint, PruneResult, TrailReader } from './trail-types.ts';
 
 export interface Store {
   readonly path: string;
@@ -56,7 +87,13 @@ export interface Store {
   revision(): number;
   onChange(fn: (kind: Kind, id: string) => void): () => void;
   appendTracks(rows: TrackInput[]): Promise<void>;
-  tracks(opts: { after?: number; limit: number }): Promise<(TrackInput & { seq: number; hash: string })[]>;
+  tracks(opts: { after?: number; limit: number }): Promise<TrackRecord[]>;
+  /** A read-only view of the trail on a connection of its own (close it), once every logged track is in it. */
+  trail(): Promise<TrailReader>;
+  /** Signs a checkpoint at the last track now, if there are tracks since the last one (else resolves undefined). */
+  checkpoint(): Promise<Checkpoint | undefined>;
+  /** Applies the retention settings now (the writer does it every hour). */
+  prune(): Promise<PruneResult>;
   sessions: {
     get(tokenHash: string): Promise<Session | undefined>;
     put(s: Session): Promise<void>;
@@ -71,7 +108,7 @@ export interface Store {
 
 export class StoreError extends Error {
   constructor(
-    public readonly reason: 'conflict' | 'version' | 'not_found' | 'invalid' | 'open',
+    public readonly reason: 'conflict' | 'version' | 'not_found' | 'invalid' | 'open' | 'read_only',
     message: string,
     public readonly detail?: unknown,
   ) {

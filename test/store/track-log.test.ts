@@ -34,7 +34,7 @@ describe('track log', () => {
     await store.appendTracks([track(1), track(2, { status: 404, code: 10002 })]);
     const [segment] = TrackLog.segments(path.join(dir, 'tracks'));
     const lines = fs.readFileSync(segment, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => [l[0], l[2]]), [[1, 'r1'], [2, 'r2']], 'seq and request id, in order');
+    assert.deepEqual(lines.map((l) => [l[0], l[3]]), [[1, 'r1'], [2, 'r2']], 'seq and request id, in order');
     const rows = await store.tracks({ limit: 10 });
     assert.deepEqual(rows.map((r) => [r.requestId, r.code]), [['r1', 200], ['r2', 10002]]);
     store.close();

@@ -8,16 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { generateKeyPairSync } from 'node:crypto';
 import { AUTO_CHECKPOINT_PAGES, startWriterThread } from '../../src/store/writer-thread.ts';
 import { migrations } from '../../src/store/migrations.ts';
 import { openSqliteStore, type TrackInput } from '../../src/store/index.ts';
 import { assertChain } from '../support/track-chain.ts';
 
+const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const track = (i: number): TrackInput => ({
   at: new Date().toISOString(), requestId: `r${i}`, interface: 'v1', agency: 'a', service: 's', operation: 'o',
-  remote: '127.0.0.1', userAgent: 'test', format: 'json', status: 200, code: 200, durationMs: 1, params: 'nik',
+  remote: '127.0.0.1', userAgent: 'test', format: 'json', status: 200, code: 200, durationMs: 1, params: { nik: 'k:0123456789abcdefghijkl' },
 });
 
 /** A database with Mantra's schema, written the way the serving connection writes while the thread runs. */
@@ -53,7 +55,7 @@ describe('store writer thread', () => {
 
       const w = writer(fs.mkdtempSync(path.join(dir, 'b-')));
       const settings: number[] = [];
-      const thread = startWriterThread(w.file, (pages) => settings.push(pages), 50);
+      const thread = startWriterThread(w.file, signingKey, (pages) => settings.push(pages), 50);
       assert.equal(await thread.ready, true);
       w.write(300);
       await sleep(300);
@@ -72,7 +74,7 @@ describe('store writer thread', () => {
 
   test('a thread that cannot open the file hands everything back to the serving thread', async () => {
     const settings: number[] = [];
-    const thread = startWriterThread(path.join(os.tmpdir(), 'no-such-dir-mantra', 'x', 'w.db'), (pages) => settings.push(pages), 50);
+    const thread = startWriterThread(path.join(os.tmpdir(), 'no-such-dir-mantra', 'x', 'w.db'), signingKey, (pages) => settings.push(pages), 50);
     assert.equal(await thread.ready, false);
     assert.equal(thread.running, false);
     assert.deepEqual(settings, [AUTO_CHECKPOINT_PAGES]);
@@ -105,7 +107,7 @@ describe('store writer thread', () => {
       assert.deepEqual(rows.map((r) => r.requestId), Array.from({ length: 805 }, (_, i) => `r${i}`), 'in the order logged');
       assert.equal(assertChain(path.join(dir, 'mantra.db')).length, 805);
       const db = new DatabaseSync(path.join(dir, 'mantra.db'));
-      assert.deepEqual({ ...db.prepare('select sum(calls) as calls, sum(errors) as errors from stats').get() }, { calls: 805, errors: 0 });
+      assert.deepEqual({ ...db.prepare('select sum(calls) as calls, sum(errors) as errors from stats where period = \'m\'').get() }, { calls: 805, errors: 0 });
       db.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

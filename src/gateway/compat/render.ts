@@ -3,6 +3,7 @@ import type { Format } from '../../formats/types.ts';
 import type { GatewayError } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { streamBody, valueHeaders } from '../body.ts';
+import { answerBody } from '../answer-body.ts';
 
 /** The original always answers HTTP 200 and text/plain, with status 1/0 inside the envelope. */
 const headers = { 'content-type': 'text/plain;charset=UTF-8' };
@@ -22,9 +23,9 @@ export function renderCompat(ctx: CallContext): Response {
   const format = getFormat(ctx.req.format)!;
   if (ctx.error || !ctx.result) return renderCompatError(format, ctx.error!);
   const result = ctx.result;
-  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal, ctx.streamEnd), { status: 200, headers });
+  if (result.kind === 'stream') return new Response(answerBody(ctx, streamBody(result, () => ctx.req.signal, ctx.streamEnd)), { status: 200, headers });
   const data = result.rows ? { [ctx.req.operation]: result.rows } : result.data;
-  return new Response(format.document({ response: { status: 1, code: 200, message: 'OK', data } }), {
+  return new Response(answerBody(ctx, format.document({ response: { status: 1, code: 200, message: 'OK', data } })), {
     status: 200,
     headers: valueHeaders(result, headers),
   });

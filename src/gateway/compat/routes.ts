@@ -41,6 +41,7 @@ export function compatHandler(call: Call, registry: Registry): CompatHandler {
       params: {},
       http,
       read: readCompat,
+      render: renderCompat,
       refuseEmpty: true,
       key: http.headers.get('accesskey') ?? undefined,
       format,
@@ -54,7 +55,7 @@ export function compatHandler(call: Call, registry: Registry): CompatHandler {
         return http.signal;
       },
     });
-    return renderCompat(ctx);
+    return ctx.response ?? renderCompat(ctx);
   };
 }
 

@@ -4,6 +4,7 @@ import type { Lang } from '../../i18n/index.ts';
 import type { GatewayError } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { streamBody, valueHeaders } from '../body.ts';
+import { answerBody } from '../answer-body.ts';
 
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable',
@@ -38,8 +39,8 @@ export function renderV1(ctx: CallContext): Response {
   const format = getFormat(req.format)!;
   const headers = { 'content-type': contentType(format) };
   const result = ctx.result;
-  if (result.kind === 'stream') return new Response(streamBody(result, () => ctx.req.signal, ctx.streamEnd), { status: 200, headers });
+  if (result.kind === 'stream') return new Response(answerBody(ctx, streamBody(result, () => ctx.req.signal, ctx.streamEnd)), { status: 200, headers });
   const data = result.rows ?? result.data;
   const meta = result.rows ? { rowCount: result.rows.length, ...result.meta } : result.meta ?? {};
-  return new Response(v1Document(format, req.operation, data, meta), { status: 200, headers: valueHeaders(result, headers) });
+  return new Response(answerBody(ctx, v1Document(format, req.operation, data, meta)), { status: 200, headers: valueHeaders(result, headers) });
 }

@@ -28,6 +28,7 @@ export function v1Handler(call: Call, registry: Registry): V1Handler {
       params: {},
       http,
       read: readV1,
+      render: renderV1,
       key: keyOf(http.headers),
       format: 'json',
       envelope: 'v1',
@@ -40,7 +41,7 @@ export function v1Handler(call: Call, registry: Registry): V1Handler {
         return http.signal;
       },
     });
-    return renderV1(ctx);
+    return ctx.response ?? renderV1(ctx);
   };
 }
 

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadPublicKey, PUBLIC_KEY_FILE } from '../audit/keys.ts';
+import { writeExport, type ExportFormat } from '../audit/export.ts';
+import { filterNames, type TrailFilters } from '../audit/filters.ts';
+import { reportText } from '../audit/messages.ts';
+import { ExportFileError, verifyExportFile, verifyStored } from '../audit/verify-trail.ts';
+import { openTrailReader } from '../store/trail-reader.ts';
+import { TrackLog } from '../store/track-log.ts';
+import { StoreOpenError } from '../store/open-errors.ts';
+import { cliLang, t } from './messages.ts';
+
+/** Exit status of `audit verify` when the trail is not intact (1 is any other failure). */
+export const NOT_INTACT = 3;
+
+export interface AuditOptions {
+  dataDir: string;
+  format?: string;
+  export?: string;
+  publicKey?: string;
+  out?: string;
+  filters: TrailFilters;
+}
+
+/** Opens the trail read-only: no lock, so it works beside a running server. */
+function reader(dataDir: string) {
+  const file = path.join(dataDir, 'mantra.db');
+  if (!fs.existsSync(file)) throw new Error(t('no_store', { dir: dataDir }));
+  return openTrailReader(file);
+}
+
+/** Tracks a stopped or killed server left in the track log: they join the trail when a server runs again. */
+function pendingNote(dataDir: string) {
+  const segments = TrackLog.segments(path.join(dataDir, 'tracks'));
+  const bytes = segments.reduce((n, f) => n + fs.statSync(f).size, 0);
+  if (bytes > 0) process.stderr.write(t('audit_pending', { bytes }) + '\n');
+}
+
+async function verify(opts: AuditOptions): Promise<number> {
+  let report;
+  if (opts.export) {
+    if (!opts.publicKey) throw new Error(t('audit_needs_key'));
+    try {
+      report = await verifyExportFile(opts.export, loadPublicKey(opts.publicKey));
+    } catch (err) {
+      if (err instanceof ExportFileError) throw new Error(t('audit_not_export', { file: opts.export, line: err.lineNo }));
+      throw err;
+    }
+  } else {
+    const key = loadPublicKey(opts.publicKey ?? path.join(opts.dataDir, PUBLIC_KEY_FILE));
+    const trail = reader(opts.dataDir);
+    try {
+      report = await verifyStored(trail, key);
+    } finally {
+      trail.close();
+    }
+    pendingNote(opts.dataDir);
+  }
+  const lines = reportText(report, cliLang);
+  (report.ok ? process.stdout : process.stderr).write(lines.join('\n') + '\n');
+  return report.ok ? 0 : NOT_INTACT;
+}
+
+/** Writes to stdout or a file, waiting whenever the pipe is full: an export of millions of lines in little memory. */
+function sink(out?: string) {
+  const stream = out ? fs.createWriteStream(out, { mode: 0o600 }) : process.stdout;
+  let buffer = '';
+  const drain = () => new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  return {
+    async write(text: string) {
+      buffer += text;
+      if (buffer.length < 64 * 1024) return;
+      const chunk = buffer;
+      buffer = '';
+      if (!stream.write(chunk)) await drain();
+    },
+    async end() {
+      if (buffer) stream.write(buffer);
+      buffer = '';
+      if (out) await new Promise<void>((resolve, reject) => (stream as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+async function exportTrail(opts: AuditOptions): Promise<number> {
+  const format = (opts.format ?? 'ndjson') as ExportFormat;
+  if (format !== 'ndjson' && format !== 'csv') throw new Error(t('audit_format'));
+  const keyFile = path.join(opts.dataDir, PUBLIC_KEY_FILE);
+  const keyId = fs.existsSync(keyFile) ? loadPublicKey(keyFile).keyId : '';
+  const trail = reader(opts.dataDir);
+  const out = sink(opts.out);
+  try {
+    const n = await writeExport(trail, { format, filters: opts.filters, keyId, write: (text) => out.write(text) });
+    await out.end();
+    process.stderr.write(t('audit_exported', { n }) + '\n');
+  } finally {
+    trail.close();
+  }
+  pendingNote(opts.dataDir);
+  return 0;
+}
+
+/** `mantra audit verify|export`: read-only, beside a running server or on a copy of its data directory. */
+export async function auditCommand(sub: string | undefined, opts: AuditOptions): Promise<number> {
+  try {
+    if (sub === 'verify') return await verify(opts);
+    if (sub === 'export') return await exportTrail(opts);
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw new Error(err.text(cliLang));
+    throw err;
+  }
+  throw new Error(t('audit_usage'));
+}
+
+/** The filter options of `audit export`, as parsed. */
+export function filtersOf(values: Record<string, unknown>): TrailFilters {
+  const filters: TrailFilters = {};
+  for (const name of filterNames) if (typeof values[name] === 'string') filters[name] = values[name] as string;
+  return filters;
+}

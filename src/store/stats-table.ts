@@ -1,0 +1,129 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { decodeHistogram, encodeHistogram, type Histogram, merge, observe } from '../observability/latency-histogram.ts';
+
+/** Statistics periods and how much of a track's ISO time names each one's start. */
+export const PERIODS = { minute: 16, hour: 13, day: 10 } as const;
+export type Period = keyof typeof PERIODS;
+const CODE: Record<Period, string> = { minute: 'm', hour: 'h', day: 'd' };
+
+/** How long each period's rows are kept, in days (days are kept as long as the store). */
+const KEEP_DAYS: Partial<Record<Period, number>> = { minute: 14, hour: 400 };
+
+interface Sum {
+  calls: number;
+  errors: number;
+  totalMs: number;
+  hist: Histogram;
+}
+
+/** What one call adds to the statistics. */
+export interface StatsCall {
+  at: string;
+  agency: string;
+  service: string;
+  operation: string;
+  consumer: string;
+  failed: boolean;
+  durationMs: number;
+}
+
+/**
+ * Sums calls per minute, hour and day, operation and consumer, and writes each sum once per batch of tracks,
+ * merged into what the table holds (a read and a write per row the batch touched, inside the batch's transaction).
+ * Admin and token requests are not calls of operations and are left out by the caller.
+ */
+export function statsWriter(db: DatabaseSync) {
+  const get = db.prepare(`select calls, errors, total_ms, hist from stats
+    where period = ? and start = ? and agency = ? and service = ? and operation = ? and consumer = ?`);
+  const put = db.prepare(`insert or replace into stats (period, start, agency, service, operation, consumer, calls,
+    errors, total_ms, hist) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Summed per minute as tracks come (one key per track), spread over hours and days when written.
+  const minutes = new Map<string, { call: StatsCall; sum: Sum }>();
+  return {
+    add(c: StatsCall) {
+      const id = `${c.at.slice(0, PERIODS.minute)} ${c.agency}/${c.service}/${c.operation} ${c.consumer}`;
+      let entry = minutes.get(id);
+      if (!entry) minutes.set(id, (entry = { call: c, sum: { calls: 0, errors: 0, totalMs: 0, hist: new Map() } }));
+      entry.sum.calls++;
+      if (c.failed) entry.sum.errors++;
+      entry.sum.totalMs += c.durationMs;
+      observe(entry.sum.hist, c.durationMs);
+    },
+    /** Writes what was added since the last write. */
+    write() {
+      const rows = new Map<string, { key: string[]; sum: Sum }>();
+      for (const { call: c, sum } of minutes.values()) {
+        for (const period of Object.keys(PERIODS) as Period[]) {
+          const key = [CODE[period], c.at.slice(0, PERIODS[period]), c.agency, c.service, c.operation, c.consumer];
+          const id = key.join('\u0000');
+          const row = rows.get(id);
+          if (!row) rows.set(id, { key, sum: { ...sum, hist: new Map(sum.hist) } });
+          else {
+            row.sum.calls += sum.calls;
+            row.sum.errors += sum.errors;
+            row.sum.totalMs += sum.totalMs;
+            merge(row.sum.hist, sum.hist);
+          }
+        }
+      }
+      minutes.clear();
+      for (const { key, sum } of rows.values()) {
+        const old = get.get(...key) as { calls: number; errors: number; total_ms: number; hist: string } | undefined;
+        if (old) merge(sum.hist, decodeHistogram(old.hist));
+        put.run(...key, sum.calls + (old?.calls ?? 0), sum.errors + (old?.errors ?? 0),
+          Math.round((sum.totalMs + (old?.total_ms ?? 0)) * 1000) / 1000, encodeHistogram(sum.hist));
+      }
+    },
+    /** Forgets what was added (its batch was rolled back). */
+    discard() {
+      minutes.clear();
+    },
+  };
+}
+
+/** Drops minute rows after two weeks and hour rows after 400 days. */
+export function pruneStats(db: DatabaseSync, now = Date.now()) {
+  const drop = db.prepare('delete from stats where period = ? and start < ?');
+  for (const [period, days] of Object.entries(KEEP_DAYS) as [Period, number][]) {
+    drop.run(CODE[period], new Date(now - days * 86_400_000).toISOString().slice(0, PERIODS[period]));
+  }
+}
+
+export interface StatsQuery {
+  period: Period;
+  /** ISO times; rows whose period starts in [from, to). */
+  from?: string;
+  to?: string;
+  agency?: string;
+  service?: string;
+  operation?: string;
+  consumer?: string;
+}
+
+export interface StatsRow {
+  start: string;
+  agency: string;
+  service: string;
+  operation: string;
+  consumer: string;
+  calls: number;
+  errors: number;
+  totalMs: number;
+  hist: Histogram;
+}
+
+export function queryStats(db: DatabaseSync, q: StatsQuery): StatsRow[] {
+  const len = PERIODS[q.period];
+  const where = ['period = ?'];
+  const args: string[] = [CODE[q.period]];
+  if (q.from) where.push('start >= ?'), args.push(q.from.slice(0, len));
+  if (q.to) where.push('start < ?'), args.push(q.to.slice(0, len));
+  for (const name of ['agency', 'service', 'operation', 'consumer'] as const) {
+    if (q[name] !== undefined) where.push(`${name} = ?`), args.push(q[name]!);
+  }
+  const rows = db.prepare(`select * from stats where ${where.join(' and ')} order by start limit 200000`).all(...args) as any[];
+  return rows.map((r) => ({
+    start: r.start, agency: r.agency, service: r.service, operation: r.operation, consumer: r.consumer,
+    calls: r.calls, errors: r.errors, totalMs: r.total_ms, hist: decodeHistogram(r.hist),
+  }));
+}

@@ -1,0 +1,44 @@
+import type { StatsQuery, StatsRow } from './stats-table.ts';
+
+/**
+ * A signed statement that the trail held `seq` entries ending in `hash` at `at`. `periodic` ones are made every few
+ * seconds while tracks come; a `cut` one marks where retention removed the entries up to `seq`.
+ */
+export interface Checkpoint {
+  seq: number;
+  kind: 'periodic' | 'cut';
+  at: string;
+  hash: string;
+  /** Which Ed25519 key signed it (SHA-256 of the public key, base64url, 16 characters). */
+  keyId: string;
+  /** Ed25519 over checkpointMessage(), base64url. */
+  signature: string;
+}
+
+export interface PruneResult {
+  /** The seq up to which entries were removed, if any were. */
+  cut?: number;
+  removed: number;
+}
+
+/** A stored entry: the line the chain covers and its hash. */
+export interface TrailRow {
+  seq: number;
+  line: string;
+  hash: string;
+}
+
+/** A read-only snapshot of the trail (one read transaction) on its own connection; close it when done. */
+export interface TrailReader {
+  /** Entries with seq > after in seq order, at most `limit`. */
+  rows(after: number, limit: number): TrailRow[];
+  row(seq: number): TrailRow | undefined;
+  /** Entries in (after, upTo] whose line contains `text`. */
+  find(text: string, after: number, upTo: number): TrailRow[];
+  /** The lowest and highest seq stored. */
+  bounds(): { first?: number; last?: number };
+  checkpoints(): Checkpoint[];
+  lastCheckpoint(): Checkpoint | undefined;
+  stats(q: StatsQuery): StatsRow[];
+  close(): void;
+}
