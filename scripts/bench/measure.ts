@@ -29,6 +29,8 @@ export const SAMPLE_NIK = '3201000000000042';
 
 export async function sample(load: LoadSpec): Promise<Sample> {
   const res = await fetch(load.url.replace(/\{nik\}/g, SAMPLE_NIK), {
+    method: load.method,
+    body: load.body?.replace(/\{nik\}/g, SAMPLE_NIK),
     // A fresh connection: the one of the check before the load has been idle past the server's keep-alive.
     headers: { ...load.headers, connection: 'close' },
     keepalive: false,

@@ -3,7 +3,7 @@ import type { Registry } from '../gateway/registry.ts';
 import { openApiFor } from './openapi.ts';
 import type { AnswerSigner } from '../audit/answer-signer.ts';
 
-/** The public catalogue: non-restricted, enabled operations with their metadata and OpenAPI documents. */
+/** The public catalogue: non-restricted, enabled operations with their metadata, OpenAPI documents and WSDL links. */
 export function catalogueRoutes(registry: Registry, signer?: AnswerSigner): Hono {
   const app = new Hono();
   const visible = async () => {

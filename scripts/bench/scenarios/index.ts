@@ -7,5 +7,6 @@ import { composite } from './composite.ts';
 import { exportCsv } from './export.ts';
 import { tracks } from './tracks.ts';
 import { workers } from './workers.ts';
+import { soap } from './soap.ts';
 
-export const scenarios: Scenario[] = [ceiling, dataPg, dataMysql, list, proxy, composite, exportCsv, tracks, workers];
+export const scenarios: Scenario[] = [ceiling, dataPg, dataMysql, list, soap, proxy, composite, exportCsv, tracks, workers];
