@@ -61,7 +61,8 @@ export function oauthRoutes(deps: OAuthDeps): Hono<Env> {
         agency: consumer?.split('/')[0] ?? '', service: '', operation: 'token', consumer,
         remote: c.env?.remoteAddress ?? '', userAgent: (c.req.header('user-agent') ?? '').slice(0, 200), format: 'json',
         status: res.status, code: 0, durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        params: 'error' in read ? '' : read.names.join(','), note,
+        // Field names only ('-': no value kept), as for any call.
+        params: 'error' in read ? undefined : Object.fromEntries(read.names.map((name) => [name, '-'])), note,
       });
     } catch (err) {
       log('error', 'token track write failed', { requestId: c.env?.requestId, error: String(err) });

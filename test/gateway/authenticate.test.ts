@@ -2,7 +2,7 @@
  * Keys at the gateway: a consumer's application key reaches all its active subscriptions, in every header v1 reads
  * and in AccessKey; a wrong key, the key of another operation and a subscription that is not active get the same
  * answer; an expired subscription is 10034; the IP allowlist (IPv4 and IPv6 CIDR) is 10026. Each refusal is tracked,
- * and the subscription a call runs under carries its purpose and legal basis.
+ * and each call's track carries its subscription's purpose and legal basis.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +11,6 @@ import { loadPendudukPg } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
 import { LIST, setupDukcapil } from '../support/dukcapil.ts';
 import { APP_KEY, CLIENT, LIST_KEY, patchSubscription, setupBank, SUB_KEY } from '../support/credentials.ts';
-import { buildPipeline } from '../../src/gateway/pipeline.ts';
-import { readV1 } from '../../src/gateway/v1/grammar.ts';
 
 const skip = await needService('PostgreSQL', pgUrl);
 const byNik = 'dukcapil/kependudukan/penduduk_by_nik';
@@ -125,19 +123,12 @@ describe('keys at the gateway', { skip }, () => {
     await patchSubscription(t, 'bank-by-nik', { ipAllowlist: [] });
   });
 
-  test('the subscription a call runs under carries its purpose and legal basis, by key, application key and token', async () => {
-    const call = buildPipeline({ registry: t.registry, secrets: t.secrets, tracker: t.tracker, tokens: t.tokens });
+  test('the subscription a call runs under carries its purpose and legal basis into its track, by key, application key and token', async () => {
     const { token } = await t.tokens.issue({ consumer: CLIENT, via: 'app', keyHash: t.secrets.hashKey(APP_KEY) });
     for (const key of [SUB_KEY, APP_KEY, token]) {
-      await t.registry.ready();
-      const http = new Request(`http://mantra.test${v1}`);
-      const ctx = await call({
-        interface: 'v1', agency: 'dukcapil', service: 'kependudukan', operation: 'penduduk_by_nik', params: {}, http,
-        read: readV1, key, format: 'json', envelope: 'v1', remote: '127.0.0.1', userAgent: '', requestId: `purpose-${++n}`,
-        lang: 'id', signal: new AbortController().signal,
-      });
-      assert.equal(ctx.error, undefined);
-      assert.deepEqual([ctx.subscription?.purpose, ctx.subscription?.legalBasis], ['Verifikasi nasabah', 'POJK 12/2017']);
+      const { res, track } = await call(v1, { authorization: `Bearer ${key}` });
+      assert.equal(res.status, 200);
+      assert.deepEqual([track.subscription, track.purpose, track.legalBasis], ['bank-by-nik', 'Verifikasi nasabah', 'POJK 12/2017']);
     }
   });
 });
