@@ -149,7 +149,7 @@ export function rawEntities(dir: string): string {
   }
 }
 
-/** Writes the settings straight to the store (an administrator's allowance: there is no settings route). */
+/** Writes the settings straight to the store, quicker than the settings route (settings-route.test.ts tests that). */
 export async function settings(h: Harness, body: Partial<Settings>) {
   const stored = await h.store.get('settings', 'settings');
   return h.store.put('settings', Settings.parse({ ...stored?.body, ...body }), stored?.version ?? 0);
