@@ -1,15 +1,16 @@
-// The admin page: login, first password change, and the configuration lists, in Indonesian or English.
+// The admin page: login (with a TOTP code when the user has one), first password change, and the configuration lists,
+// in Indonesian or English.
 const text = {
   id: {
     logout: 'Keluar', 'login.title': 'Masuk ke Mantra', 'login.username': 'Nama pengguna', 'login.password': 'Kata sandi',
-    'login.submit': 'Masuk', 'change.title': 'Ganti kata sandi sekali pakai', 'change.new': 'Kata sandi baru (minimal 12 karakter)',
+    'login.submit': 'Masuk', 'login.code': 'Kode autentikator (6 angka)', 'change.title': 'Ganti kata sandi sekali pakai', 'change.new': 'Kata sandi baru (minimal 12 karakter)',
     'change.submit': 'Simpan', 'nav.agencies': 'Instansi', 'nav.services': 'Layanan', 'nav.operations': 'Operasi',
     'nav.connectors': 'Konektor', empty: 'Belum ada data', failed: 'Gagal', slug: 'Kode', name: 'Nama', agency: 'Instansi',
     service: 'Layanan', kind: 'Jenis', description: 'Keterangan',
   },
   en: {
     logout: 'Log out', 'login.title': 'Sign in to Mantra', 'login.username': 'Username', 'login.password': 'Password',
-    'login.submit': 'Sign in', 'change.title': 'Change the one-time password', 'change.new': 'New password (at least 12 characters)',
+    'login.submit': 'Sign in', 'login.code': 'Authenticator code (6 digits)', 'change.title': 'Change the one-time password', 'change.new': 'New password (at least 12 characters)',
     'change.submit': 'Save', 'nav.agencies': 'Agencies', 'nav.services': 'Services', 'nav.operations': 'Operations',
     'nav.connectors': 'Connectors', empty: 'Nothing yet', failed: 'Failed', slug: 'Slug', name: 'Name', agency: 'Agency',
     service: 'Service', kind: 'Kind', description: 'Description',
@@ -38,7 +39,7 @@ async function api(path, options = {}) {
     headers: { 'content-type': 'application/json', 'accept-language': lang, 'x-csrf-token': csrf, ...(options.headers || {}) },
   });
   const body = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) throw new Error(body?.message || `${t('failed')} (${res.status})`);
+  if (!res.ok) throw Object.assign(new Error(body?.message || `${t('failed')} (${res.status})`), { key: body?.error });
   return body;
 }
 
@@ -75,13 +76,19 @@ $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   $('login-error').textContent = '';
   try {
-    const session = await api('/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: $('password').value }) });
+    const code = $('code-row').classList.contains('hidden') ? undefined : $('code').value;
+    const session = await api('/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: $('password').value, code }) });
     csrf = session.csrf;
     if (session.user?.mustChangePassword) return show('change');
     show('home');
     await list('agencies');
   } catch (err) {
     $('login-error').textContent = err.message;
+    // The password was right and the user has two-step sign-in: ask for the code.
+    if (err.key === 'totp_required') {
+      $('code-row').classList.remove('hidden');
+      $('code').focus();
+    }
   }
 });
 $('change').addEventListener('submit', async (e) => {

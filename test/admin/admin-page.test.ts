@@ -1,4 +1,7 @@
-/** The admin page in a real browser: sign in with a one-time password, change it, see the lists, switch language. */
+/**
+ * The admin page in a real browser: sign in with a one-time password, change it, see the lists, switch language;
+ * sign in with a TOTP code.
+ */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -6,6 +9,9 @@ import { testApp } from '../support/app.ts';
 import { launch, needBrowser } from '../support/browser.ts';
 import { runtime, type Server } from '../../src/runtime/index.ts';
 import { ensureFirstAdmin } from '../../src/admin-api/first-admin.ts';
+import { generate } from 'otplib';
+import { hashPassword } from '../../src/security/password.ts';
+import { newTotpSecret } from '../../src/security/totp.ts';
 
 const skip = await needBrowser();
 
@@ -48,6 +54,27 @@ describe('admin page', { skip }, () => {
     await page.selectOption('#lang', 'en');
     assert.equal(await page.textContent('nav button[data-list=agencies]'), 'Agencies');
     await page.screenshot({ path: `${t.dir}/admin.png` });
+    await page.close();
+  });
+
+  test('a user with two-step sign-in is asked for the code after the password', async () => {
+    const secret = newTotpSecret();
+    await t.put('user', {
+      username: 'ani', role: 'supervisor', passwordHash: await hashPassword('kata-sandi-ani-123'),
+      totp: { secret: t.secrets.encrypt(secret), confirmed: true },
+    });
+    const page = await browser.newPage({ locale: 'id-ID' });
+    await page.goto(`${base}/admin`);
+    assert.equal(await page.isVisible('#code'), false);
+    await page.fill('#username', 'ani');
+    await page.fill('#password', 'kata-sandi-ani-123');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#code-row:not(.hidden)');
+    assert.equal(await page.textContent('label[for=code]'), 'Kode autentikator (6 angka)');
+    await page.fill('#code', await generate({ secret }));
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#list tbody tr td');
+    assert.match((await page.textContent('#list tbody'))!, /Direktorat Jenderal Kependudukan/);
     await page.close();
   });
 });
