@@ -44,7 +44,7 @@ export const Subscription = z
     /** The requester user it was asked for (an administrator may ask on a requester's behalf). */
     requestedBy: z.string().max(64).optional(),
     /** Every request and decision, oldest first; written by the admin API, never by a client. */
-    history: z.array(HistoryEntry).max(1000).default([]),
+    history: z.array(HistoryEntry).default([]),
     /** The `expiresAt` whose 7-day warning was sent: each warning goes out once, again only for a new expiry. */
     expiryWarned: z.string().datetime().optional(),
     /** Requests per minute; 0 = unlimited. */
