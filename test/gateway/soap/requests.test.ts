@@ -87,6 +87,20 @@ describe('SOAP requests', { skip }, () => {
     assert.equal(kode.answer.rows, 5, "the default of batas");
   });
 
+  test('a large result streams inside the envelope, and its track is written when it ends', async () => {
+    await t.put('operation', {
+      agency: 'dukcapil', service: 'kependudukan', slug: 'semua', kind: 'data',
+      data: { form: 'sql', connector: 'pg', sql: 'select nik, nama, alamat from penduduk order by nik', rowCap: 20_000 },
+    });
+    await t.subscribe(KODE, 'dukcapil', 'kependudukan', 'semua');
+    const { res, text, track } = await call(envelope('1.1', NS, 'semua', {}), { headers: { AccessKey: KODE } });
+    assert.equal(res.status, 200);
+    assert.equal((text.match(/<row>/g) ?? []).length, 10_000);
+    assert.ok(text.endsWith('</m:semuaResponse></soap:Body></soap:Envelope>'), text.slice(-80));
+    assert.equal(track?.rows, 10_000);
+    assert.match(String(track?.note), /^complete/);
+  });
+
   test('faults speak English when Accept-Language asks for it', async () => {
     const { answer } = await call(byNik('1.1'), { headers: { AccessKey: 'wrongkey00', 'Accept-Language': 'en' } });
     assert.equal(answer.code, 10002);
@@ -145,5 +159,30 @@ describe('SOAP requests', { skip }, () => {
 
   test('the server still answers after all of it', async () => {
     assert.equal((await call(byNik('1.1'))).answer.rows, 1);
+  });
+});
+
+describe('SOAP answers from the worker pool (rows encoded as bytes on a worker thread)', { skip }, () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    t = await testApp({ workers: 1 });
+    await setupDukcapil(t, await loadPendudukPg());
+  });
+  after(() => t?.close());
+
+  test('a small answer and a streamed list both sit whole inside the envelope', async () => {
+    const post = (operation: string, params: Record<string, string>, key: string) => t.fetch(new Request(`http://mantra.test${PATH}`, {
+      method: 'POST', headers: { 'Content-Type': CONTENT_TYPE['1.2'], AccessKey: key }, body: envelope('1.2', NS, operation, params),
+    }), {}).then((r) => r.text());
+    const one = readAnswer(await post('penduduk_by_nik', { nik: '3201000000000042' }, BY_NIK));
+    assert.deepEqual([one.fault, one.rows], [false, 1]);
+    await t.put('operation', {
+      agency: 'dukcapil', service: 'kependudukan', slug: 'semua', kind: 'data',
+      data: { form: 'sql', connector: 'pg', sql: 'select nik, nama, alamat from penduduk order by nik', rowCap: 20_000 },
+    });
+    await t.subscribe(BY_NIK, 'dukcapil', 'kependudukan', 'semua');
+    const all = await post('semua', {}, BY_NIK);
+    assert.equal(readAnswer(all).rows, 10_000);
+    assert.ok(all.endsWith('</m:semuaResponse></soap:Body></soap:Envelope>'));
   });
 });
