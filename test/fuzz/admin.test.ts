@@ -13,7 +13,7 @@ describe('fuzz: admin API in-process', () => {
   after(() => part?.close());
 
   test('no crash, no 5xx, no secret or stack trace, JSON answers', async () => {
-    const report = await part.run({ seed: fuzzSeed(), cases: fuzzCases(400) });
+    const report = await part.run({ seed: fuzzSeed(), cases: fuzzCases(300) });
     console.log(summary(report));
     assert.equal(report.failures.length, 0, `${report.failures.length} failing cases (seed ${report.seed}), printed above`);
   });

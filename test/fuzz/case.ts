@@ -26,7 +26,7 @@ export interface FuzzCase {
   /** Which generator made it. */
   generator: string;
   /** What the answer is checked against: the caller interface its path belongs to. */
-  surface: 'compat' | 'v1' | 'admin' | 'other';
+  surface: 'compat' | 'v1' | 'soap' | 'admin' | 'other';
   request: FuzzRequest;
   /** The operation the path names, when it names a fixture operation. */
   operation?: FuzzOperation;

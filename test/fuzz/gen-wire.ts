@@ -41,7 +41,7 @@ function withoutControls(v: string): string {
 
 /** The target as an HTTP client puts it on the wire: what a URL parser makes of it (escapes added, dots resolved). */
 function clientTarget(target: string): string {
-  const url = new URL(target, 'http://127.0.0.1');
+  const url = new URL('http://127.0.0.1' + target);
   return url.pathname + url.search;
 }
 

@@ -43,3 +43,15 @@ test('each format\'s envelope is recognised', () => {
   assert.deepEqual(check(compat('/csv/a/s/o'), answer(200, 'status,code,message,data\r\n0,10001,x,""\r\n'), secrets), []);
   assert.match(check(compat('/csv/a/s/o'), answer(200, 'a,b\r\n"1\r\n'), secrets).join(), /csv/);
 });
+
+test('a SOAP fault may be HTTP 500, but not an internal error, and an answer must be well-formed SOAP', () => {
+  const c: FuzzCase = { ...compat('/soap/a/s', [['Content-Type', 'text/xml; charset=utf-8']]), surface: 'soap', request: { method: 'POST', target: '/soap/a/s', headers: [['Content-Type', 'text/xml; charset=utf-8']], body: '<x/>' } };
+  const fault = (code: number) => '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">' +
+    `<soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail><m:MantraFault xmlns:m="urn:mantra:a:s"><code>${code}</code>` +
+    '<message>x</message><requestId>r</requestId></m:MantraFault></detail></soap:Fault></soap:Body></soap:Envelope>';
+  const soap = (status: number, body: string) => check(c, answer(status, body, 'text/xml; charset=utf-8'), secrets).join('; ');
+  assert.equal(soap(500, fault(10001)), '');
+  assert.match(soap(500, fault(10030)), /internal error/);
+  assert.match(soap(500, '{"error":"internal"}'), /HTTP 500/);
+  assert.match(soap(200, fault(10001)), /fault with HTTP 200/);
+});

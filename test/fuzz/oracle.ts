@@ -72,7 +72,9 @@ function tryDecode(s: string): string {
 export function check(c: FuzzCase, a: Answer, s: Secrets): string[] {
   const problems: string[] = [];
   const text = utf8.decode(a.body);
-  if (a.status >= 500 && a.status !== 502 && a.status !== 504 && !versionRefused(c, a)) problems.push(`HTTP ${a.status}`);
+  // SOAP's HTTP bindings answer faults with 500: allowed for a proper fault (on the soap surface checkSoap says more).
+  const soapFault = a.status === 500 && /^\/soap\//.test(pathOf(c.request.target)) && faultProblem(c, text) === undefined;
+  if (a.status >= 500 && a.status !== 502 && a.status !== 504 && !soapFault && !versionRefused(c, a)) problems.push(`HTTP ${a.status}`);
   const plain = plainText(text);
   for (const secret of s.secrets) if (plain.includes(secret.toLowerCase())) problems.push(`secret in the answer: ${secret}`);
   // What the case put in is decoded only when something suspicious is found: it is the costly part.
@@ -92,6 +94,7 @@ export function check(c: FuzzCase, a: Answer, s: Secrets): string[] {
   if (c.request.method === 'HEAD' || headRefused(c, a)) return problems;
   if (c.surface === 'compat') problems.push(...checkCompat(c, a, text));
   if (c.surface === 'v1') problems.push(...checkV1(c, a, text));
+  if (c.surface === 'soap') problems.push(...checkSoap(c, a, text));
   if (c.surface === 'admin' && a.body.byteLength && !/json/.test(a.headers.get('content-type') ?? '')) problems.push(`admin answer is not JSON: ${a.headers.get('content-type')}`);
   return problems;
 }
@@ -138,7 +141,7 @@ function headRefused(c: FuzzCase, a: Answer): boolean {
 /** The path as the server routes it: dot segments ("..", "%2e") resolved, as every URL parser does. */
 function pathOf(target: string): string {
   try {
-    return new URL(target, 'http://mantra.test').pathname;
+    return new URL('http://mantra.test' + target).pathname;
   } catch {
     return target.split('?')[0];
   }
@@ -186,6 +189,52 @@ function checkV1(c: FuzzCase, a: Answer, text: string): string[] {
     if (why) return [`v1 CSV: ${why}`];
   }
   return [];
+}
+
+const SOAP_ENV: Record<string, string> = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope' };
+const SOAP_TYPE: Record<string, string> = { '1.1': 'text/xml; charset=utf-8', '1.2': 'application/soap+xml; charset=utf-8' };
+const soapStatuses = new Set([200, 400, 404, 405, 413, 415, 500]);
+
+/**
+ * SOAP: a WSDL, an answer (`{operation}Response` in the Body) or a fault with MANTRA's code in its detail, in
+ * the version the request's Content-Type named (1.1 when it named none), well-formed and readable by Mantra.
+ */
+function checkSoap(c: FuzzCase, a: Answer, text: string): string[] {
+  if (!/^\/soap\/[^/]+\/[^/]+$/.test(pathOf(c.request.target))) return a.status === 404 ? [] : [`HTTP ${a.status} outside the grammar`];
+  if (!soapStatuses.has(a.status)) return [`SOAP answered HTTP ${a.status}`];
+  const why = xmlProblem(text);
+  if (why) return [`SOAP answer: ${why}`];
+  let root;
+  try {
+    root = parseXml(text, 10_000);
+  } catch (e) {
+    return [`Mantra's own XML reader refuses the SOAP answer: ${(e as Error).message}`];
+  }
+  if (/[?&]wsdl(=|&|$)/i.test(c.request.target) && c.request.method === 'GET' && a.status === 200) {
+    return root.local === 'definitions' ? [] : [`WSDL root is ${root.name}`];
+  }
+  const type = /application\/soap\+xml/i.test(c.request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '') ? '1.2' : '1.1';
+  const version = Object.keys(SOAP_ENV).find((v) => SOAP_ENV[v] === root.ns);
+  if (root.local !== 'Envelope' || !version) return [`SOAP answer root is {${root.ns}}${root.local}`];
+  if (a.headers.get('content-type') !== SOAP_TYPE[version]) return [`SOAP ${version} answer with content-type ${a.headers.get('content-type')}`];
+  const validType = /^(text\/xml|application\/soap\+xml)\s*(;|$)/i.test(c.request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '');
+  if (validType && version !== type) return [`SOAP ${version} answer to a SOAP ${type} request`];
+  const body = root.children.find((n) => 'local' in n && n.local === 'Body');
+  if (!body || !('children' in body)) return ['SOAP answer without Body'];
+  const fault = /<soap:Fault>/.test(text);
+  if (a.status === 200) return fault ? ['SOAP fault with HTTP 200'] : /Response xmlns:m="urn:mantra:/.test(text) ? [] : ['SOAP answer without a Response element'];
+  const faulty = faultProblem(c, text);
+  return faulty ? [faulty] : [];
+}
+
+/** Why a text is not a SOAP fault carrying a MANTRA code other than the internal error's. */
+function faultProblem(c: FuzzCase, text: string): string | undefined {
+  if (!/<soap:Fault>/.test(text) || xmlProblem(text)) return 'not a well-formed SOAP fault';
+  const code = Number(/<code>(-?\d+)<\/code>/.exec(text)?.[1]);
+  if (!Number.isSafeInteger(code)) return 'SOAP fault without MANTRA code in its detail';
+  if (c.operation?.kind !== 'proxy' && !knownCodes.has(code)) return `SOAP fault with unknown code ${code}`;
+  if (code === INTERNAL) return 'SOAP fault with code 10030: an internal error';
+  return undefined;
 }
 
 /** Why a body is not MANTRA's envelope in that format (PHP's own judges run later, see php-judge.ts). */

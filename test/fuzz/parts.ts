@@ -16,6 +16,7 @@ import { ADMIN_PASSWORD, setupFixture, storeGet, storePut } from './fixture.ts';
 import { startFuzzBackend } from './backend.ts';
 import { compatRequest, proxyTargeted, v1Request } from './gen-gateway.ts';
 import { fuzzReply } from './gen-reply.ts';
+import { soapRequest } from './gen-soap.ts';
 import { adminRequest } from './gen-admin.ts';
 import { wireCase } from './gen-wire.ts';
 import { runFuzz, type RunOptions, type RunReport } from './run.ts';
@@ -39,12 +40,14 @@ function withReply(gen: Generator): Generator {
   return (rng, ctx) => ({ ...aimed(rng, ctx), reply: fuzzReply(rng) });
 }
 
-/** By weight. A SOAP body generator, once SOAP publishing lands, is one more entry aimed at the SOAP endpoints. */
+/** By weight: a new input grammar is one more entry. */
 export const gatewayGenerators: [number, string, Generator][] = [
-  [38, 'compat', compatRequest],
-  [28, 'v1', v1Request],
-  [20, 'compat-proxy', withReply(compatRequest)],
-  [12, 'v1-proxy', withReply(v1Request)],
+  [34, 'compat', compatRequest],
+  [26, 'v1', v1Request],
+  [12, 'soap', soapRequest],
+  [18, 'compat-proxy', withReply(compatRequest)],
+  [10, 'v1-proxy', withReply(v1Request)],
+  [5, 'soap-proxy', withReply(soapRequest)],
 ];
 
 /** The test app's folders (its scratch folder and, where it has one apart, the data directory). */
@@ -113,6 +116,7 @@ export const httpGenerators = (token: string, backendUrl: string): [number, stri
   [30, 'wire-v1', wireCase(v1Request)],
   [10, 'wire-compat-proxy', wireCase(withReply(compatRequest))],
   [8, 'wire-v1-proxy', wireCase(withReply(v1Request))],
+  [10, 'wire-soap', wireCase(soapRequest)],
   [5, 'wire-admin-login', wireCase(adminRequest({ token, backendUrl, loginOnly: true }))],
 ];
 

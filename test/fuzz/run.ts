@@ -1,6 +1,6 @@
 /**
  * The harness: makes each case from (seed, part, index), sends it, checks every answer with the oracle, checks
- * that the server still answers /healthz, and has PHP judge the php/serialize answers at the end. A failure is
+ * that the server still answers /healthz, and has PHP judge the php/serialize answers (in batches). A failure is
  * printed with the seed, the case number and the whole case, so that it can be replayed alone. Rate limits, the
  * login throttle and MANTRA's fallback cache carry state from case to case, so a replayed case meets a fresh
  * server: the printed case is complete, its answer may differ.
@@ -100,10 +100,27 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
       `replay: npm run fuzz -- --part ${o.part} --seed ${o.seed} --case ${f.c.index}\n${describeCase(f.c)}` +
       `${f.answer ? `\nanswer: ${f.answer}` : ''}${o.context ? `\n${o.context(f.c)}` : ''}\n`);
   };
+  // PHP judges in batches: one php-cli run per PHP_BATCH answers.
+  const judge = () => {
+    if (!judged.length || !phpAvailable()) return;
+    const batch = judged.splice(0);
+    report.judged += batch.length;
+    judgeWithPhp(batch.map((j) => j.item)).forEach((why, i) => {
+      if (why) fail({ c: batch[i].c, problems: [`PHP judges the ${batch[i].item.format} answer: ${why}`], answer: utf8.decode(batch[i].item.body.subarray(0, 600)) });
+    });
+  };
   const indexes = o.only !== undefined ? [o.only] : Array.from({ length: o.cases }, (_, i) => i);
   for (const index of indexes) {
     if (report.failures.length >= maxFailures) break;
-    const c = makeCase(o, index);
+    let c: FuzzCase;
+    try {
+      c = makeCase(o, index);
+    } catch (err) {
+      // A harness bug, reported like a failing case so that it can be replayed.
+      const stub: FuzzCase = { seed: o.seed, index, generator: '?', surface: 'other', request: { method: '', target: '', headers: [] } };
+      fail({ c: stub, problems: [`the generator threw: ${(err as Error).stack ?? err}`] });
+      continue;
+    }
     o.prepare?.(c);
     let answers: Answer[] | undefined;
     const t0 = performance.now();
@@ -133,21 +150,15 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
       if (problems.length) fail({ c, problems, answer: excerpt(a) });
       else if (i === 0) collectForPhp(c, a, judged);
     });
+    if (judged.length >= PHP_BATCH) judge();
     if ((index + 1) % (o.healthEvery ?? 50) === 0 && !(await o.healthy())) {
       fail({ c, problems: ['/healthz stopped answering after this case'] });
       break;
     }
   }
   if (!(await o.healthy())) fail({ c: makeCase(o, indexes.at(-1) ?? 0), problems: ['/healthz does not answer at the end of the run'] });
-  if (judged.length && phpAvailable()) {
-    const verdicts = judgeWithPhp(judged.map((j) => j.item));
-    report.judged = judged.length;
-    verdicts.forEach((why, i) => {
-      if (why) fail({ c: judged[i].c, problems: [`PHP judges the ${judged[i].item.format} answer: ${why}`], answer: utf8.decode(judged[i].item.body.subarray(0, 600)) });
-    });
-  } else if (judged.length) {
-    log('*** php-cli not found: the php/serialize answers were checked without PHP as judge ***');
-  }
+  judge();
+  if (!phpAvailable() && report.judged === 0) log('*** php-cli not found: the php/serialize answers were checked without PHP as judge ***');
   report.ms = Math.round(performance.now() - started);
   return report;
 }
@@ -158,9 +169,11 @@ function noteTime(r: RunReport, c: FuzzCase, ms: number): void {
   r.slowest.sort((a, b) => b.ms - a.ms).splice(5);
 }
 
-/** php and serialize answers (up to 400, each under 256 KB) for PHP to judge in one run. */
+const PHP_BATCH = 400;
+
+/** php and serialize answers (each under 256 KB) for PHP to judge. */
 function collectForPhp(c: FuzzCase, a: Answer, into: { item: Judged; c: FuzzCase }[]): void {
-  if (into.length >= 400 || a.body.byteLength > 256 * 1024 || a.status !== 200 || !a.body.byteLength) return;
+  if (a.body.byteLength > 256 * 1024 || a.status !== 200 || !a.body.byteLength) return;
   const compat = c.surface === 'compat' ? compatFormat(c.request.target) : undefined;
   const type = a.headers.get('content-type') ?? '';
   const format = compat === 'php' || compat === 'serialize' ? compat
