@@ -2,6 +2,8 @@
  * The one error of proxy calls. `code` is MANTRA's; `kind` tells the gateway the REST status.
  * Messages never name hosts, paths, credentials or raw driver errors: they may be shown to callers.
  */
+import { errorCatalogue } from '../../src/errors/catalogue.ts';
+
 export type ProxyErrorKind =
   /** The operation's configuration cannot work (no URL, no method, host not allowed, WSDL not prepared). */
   | 'config'
@@ -16,30 +18,30 @@ export type ProxyErrorKind =
   /** The caller's signal aborted the call. */
   | 'cancelled';
 
-/** MANTRA's codes for proxy operations, and Mantra's own for transport failures (the gateway's catalogue). */
+/** MANTRA's codes for proxy operations, and Mantra's own for transport failures, from the one catalogue. */
 export const proxyCodes = {
-  noUrl: 10003,
-  noMethod: 10004,
-  badParam: 10005,
-  wsdl: 10006,
-  soapFault: 10007,
-  soapError: 10008,
-  soapEmpty: 10009,
-  unknownRootKey: 10017,
-  xml: 10018,
-  unavailable: 10020,
-  timeout: 10021,
+  noUrl: errorCatalogue.no_url.code,
+  noMethod: errorCatalogue.no_method.code,
+  badParam: errorCatalogue.missing_params.code,
+  wsdl: errorCatalogue.wsdl_failed.code,
+  soapFault: errorCatalogue.soap_fault.code,
+  soapError: errorCatalogue.soap_error.code,
+  soapEmpty: errorCatalogue.soap_empty.code,
+  unknownRootKey: errorCatalogue.unknown_root.code,
+  xml: errorCatalogue.xml_failed.code,
+  unavailable: errorCatalogue.unavailable.code,
+  timeout: errorCatalogue.timeout.code,
   /** A reply over maxResponseBytes (or an endless one): the backend is up but misbehaves, not down. */
-  tooLarge: 10032,
+  tooLarge: errorCatalogue.reply_too_large.code,
 } as const;
 
 /** The original's own texts, where it had one. */
 export const originalMessages = {
-  10003: 'Alamat (URL) akses layanan tidak terdefinisi',
-  10004: 'Nama fungsi operasi tidak terdefinisi',
-  10005: 'Seluruh parameter fungsi operasi wajib diisi',
-  10009: 'Hasil fungsi operasi SOAP tidak ada (kosong)',
-  10017: 'Kunci indeks/tag utama data fungsi operasi tidak dikenal',
+  10003: errorCatalogue.no_url.id,
+  10004: errorCatalogue.no_method.id,
+  10005: errorCatalogue.missing_params.id,
+  10009: errorCatalogue.soap_empty.id,
+  10017: errorCatalogue.unknown_root.id,
 } as const;
 
 const statusOf: Record<ProxyErrorKind, number> = {

@@ -1,6 +1,6 @@
 import { getFormat } from '../../formats/index.ts';
 import type { Format } from '../../formats/types.ts';
-import type { GatewayError } from '../errors.ts';
+import { type GatewayError, gatewayErrors } from '../errors.ts';
 import type { CallContext } from '../types.ts';
 import { streamBody, valueHeaders } from '../body.ts';
 import { answerBody } from '../answer-body.ts';
@@ -14,7 +14,7 @@ const asOriginal: Record<string, string> = { bad_param: 'missing_params', missin
 export function renderCompatError(format: Format, err: GatewayError): Response {
   // The original answers callers that are not `User-Agent: MANTRA` with an empty body.
   if (err.key === 'strict_compat') return new Response('', { status: 200, headers });
-  const message = asOriginal[err.key] ? 'Seluruh parameter fungsi operasi wajib diisi' : err.text('id');
+  const message = asOriginal[err.key] ? gatewayErrors.missing_params.id : err.text('id');
   const body = format.document({ response: { status: 0, code: err.code, message, data: '' } });
   return new Response(body, { status: 200, headers });
 }
