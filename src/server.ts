@@ -7,8 +7,9 @@ import { createNotifier } from './notifications/notifier.ts';
 import { type ExpiryWatch, startExpiryWatch } from './notifications/expiry-watch.ts';
 import { createApp, type MantraApp } from './app.ts';
 import { trustedProxiesOf, withRequestId } from './app-env.ts';
-import { runtime, type Server } from './runtime/index.ts';
+import { type RequestLimits, runtime, type Server } from './runtime/index.ts';
 import { ensureFirstAdmin } from './admin-api/first-admin.ts';
+import { ipAllowed } from './security/ip-allowlist.ts';
 
 export interface ServeConfig {
   dataDir: string;
@@ -18,7 +19,21 @@ export interface ServeConfig {
   tlsKey?: string;
   /** Worker threads for connectors; undefined = the store's setting, else the number of cores. */
   workers?: number;
+  /** Changes to requestLimits (tests shorten them). */
+  limits?: Partial<RequestLimits>;
 }
+
+/**
+ * How long a client may take to send a request, and how much one address may hold at once: a body must come at
+ * 1 KB/s on average after its first 5 s and be whole within 30 s, else 408 and the connection closed; the 65th
+ * upload (Bun) or connection (Deno) of one address is refused with 429. A head has about 10 s under either runtime.
+ */
+export const requestLimits: RequestLimits = {
+  bodyTimeoutMs: 30_000,
+  minBodyBytesPerSecond: 1024,
+  bodyGraceMs: 5_000,
+  maxPerClient: 64,
+};
 
 export interface Running extends MantraApp {
   server: Server;
@@ -57,6 +72,12 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         ? { cert: fs.readFileSync(config.tlsCert, 'utf8'), key: fs.readFileSync(config.tlsKey, 'utf8') }
         : undefined,
       maxRequestBodySize: 64 * 1024 * 1024,
+      limits: {
+        ...requestLimits,
+        // A trusted reverse proxy carries many callers: the cap would count them all as one.
+        uncapped: (address) => ipAllowed(address, mantra.registry.settings.trustedProxies),
+        ...config.limits,
+      },
       fetch: withRequestId((req, env) => mantra.fetch(req, env), trustedProxiesOf(mantra.registry)),
     });
     const notifier = createNotifier({ store, secrets });

@@ -1,6 +1,6 @@
 import type { Runtime } from './types.ts';
 
-export type { Runtime, Server, ServeOptions, TcpHandlers, TcpSocket } from './types.ts';
+export type { RequestLimits, Runtime, Server, ServeOptions, TcpHandlers, TcpSocket } from './types.ts';
 
 declare const Bun: unknown;
 

@@ -6,7 +6,30 @@ export interface ServeOptions {
   tls?: { cert: string; key: string };
   /** Largest request body the server accepts before the app sees it. */
   maxRequestBodySize?: number;
+  /** Bounds on receiving a request; absent, only the runtime's own (a request head within about 10 s). */
+  limits?: RequestLimits;
 }
+
+/**
+ * How long a client may take to send a request, and how many it may keep in progress. A body that misses its
+ * deadline or its rate is answered 408 and its connection closed; a client over its cap is answered 429.
+ */
+export interface RequestLimits {
+  /** Whole time to receive a request body, counted from the request's arrival (ms). */
+  bodyTimeoutMs: number;
+  /** Slowest average upload accepted once `bodyGraceMs` has passed (bytes per second). */
+  minBodyBytesPerSecond: number;
+  bodyGraceMs: number;
+  /**
+   * What one client address may hold at once: open connections under Deno; under Bun, which shows no
+   * connections to the app, requests whose body is still being received.
+   */
+  maxPerClient: number;
+  /** Addresses free of the cap: a trusted reverse proxy carries many clients on its connections. */
+  uncapped?: (address: string) => boolean;
+}
+
+export type BodyLimits = Pick<RequestLimits, 'bodyTimeoutMs' | 'minBodyBytesPerSecond' | 'bodyGraceMs'>;
 
 export interface Server {
   port: number;
