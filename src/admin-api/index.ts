@@ -12,6 +12,8 @@ import { authenticate, SESSION_COOKIE } from './session.ts';
 import { mountSubscriptionRoutes } from './subscription-routes.ts';
 import { mountAppKeyRoutes } from './app-key-routes.ts';
 import { mountSettingsRoutes } from './settings-routes.ts';
+import { mountAuditRoutes } from './audit-routes.ts';
+import { mountStatsRoutes } from './stats-routes.ts';
 import { mountUserAdminRoutes } from './user-admin-routes.ts';
 
 export type { AdminContext, AdminEnv, AdminUser, ConnectorProbe } from './context.ts';
@@ -51,6 +53,8 @@ export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   mountAppKeyRoutes(app, guards, ctx);
   mountUserAdminRoutes(app, guards, ctx);
   mountSettingsRoutes(app, guards, ctx);
+  mountAuditRoutes(app, guards, ctx);
+  mountStatsRoutes(app, guards, ctx);
 
   // doc31's document, built once: generating it costs ~100 ms, too much to repeat for every anonymous request.
   let document: unknown;

@@ -111,6 +111,7 @@ export const messages = {
   'kind.consumer': { id: 'Konsumen', en: 'Consumer' },
   'kind.subscription': { id: 'Langganan', en: 'Subscription' },
   'kind.settings': { id: 'Pengaturan', en: 'Settings' },
+  'kind.answer': { id: 'Jawaban tersimpan', en: 'Kept answer' },
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -34,6 +34,14 @@ export const Settings = z
      */
     trustedProxies: z.array(z.string().trim().refine((e) => parseIpEntry(e) !== undefined, 'an IP address or CIDR range')).default([]),
     tracks: z.boolean().default(true),
+    /**
+     * How long the audit trail keeps entries, by age (days) and by size (megabytes); 0 = no limit. Applied every
+     * hour; a signed checkpoint marks each cut, so the rest stays verifiable.
+     */
+    retention: z
+      .object({ days: z.number().int().min(0).default(0), megabytes: z.number().int().min(0).default(0) })
+      .strict()
+      .default({ days: 0, megabytes: 0 }),
     /** Administrators must sign in with a TOTP code; one without enrols first. */
     totpRequiredForAdmins: z.boolean().default(false),
     /** The mail server for notifications; none = no mail is sent. */

@@ -91,7 +91,7 @@ export function pruneStats(db: DatabaseSync, now = Date.now()) {
 
 export interface StatsQuery {
   period: Period;
-  /** ISO times; rows whose period starts in [from, to). */
+  /** ISO times: the periods from the one holding `from` to the one holding `to`. */
   from?: string;
   to?: string;
   agency?: string;
@@ -117,7 +117,7 @@ export function queryStats(db: DatabaseSync, q: StatsQuery): StatsRow[] {
   const where = ['period = ?'];
   const args: string[] = [CODE[q.period]];
   if (q.from) where.push('start >= ?'), args.push(q.from.slice(0, len));
-  if (q.to) where.push('start < ?'), args.push(q.to.slice(0, len));
+  if (q.to) where.push('start <= ?'), args.push(q.to.slice(0, len));
   for (const name of ['agency', 'service', 'operation', 'consumer'] as const) {
     if (q[name] !== undefined) where.push(`${name} = ?`), args.push(q[name]!);
   }
