@@ -3,7 +3,8 @@
  * that the server still answers /healthz, and has PHP judge the php/serialize answers (in batches). A failure is
  * printed with the seed, the case number and the whole case, so that it can be replayed alone. Rate limits, the
  * login throttle and MANTRA's fallback cache carry state from case to case, so a replayed case meets a fresh
- * server: the printed case is complete, its answer may differ.
+ * server: the printed case is complete, its answer may differ. A seed and case number name the same case only for
+ * the same version of the generators (their weights included).
  */
 import type { FuzzCase, Generator, GeneratorContext } from './case.ts';
 import { describeCase } from './case.ts';
@@ -97,7 +98,7 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
   const fail = (f: Failure) => {
     report.failures.push(f);
     log(`\nFUZZ FAILURE part=${o.part} seed=${o.seed} case=${f.c.index}: ${f.problems.join('; ')}\n` +
-      `replay: npm run fuzz -- --part ${o.part} --seed ${o.seed} --case ${f.c.index}\n${describeCase(f.c)}` +
+      `replay: ${replayCommand(o, f.c.index)}\n${describeCase(f.c)}` +
       `${f.answer ? `\nanswer: ${f.answer}` : ''}${o.context ? `\n${o.context(f.c)}` : ''}\n`);
   };
   // PHP judges in batches: one php-cli run per PHP_BATCH answers.
@@ -161,6 +162,12 @@ export async function runFuzz(options: RunOptions): Promise<RunReport> {
   if (!phpAvailable() && report.judged === 0) log('*** php-cli not found: the php/serialize answers were checked without PHP as judge ***');
   report.ms = Math.round(performance.now() - started);
   return report;
+}
+
+/** The command that runs this one case again, under the runtime that found it. */
+function replayCommand(o: RunOptions, index: number): string {
+  const args = `--part ${o.part} --seed ${o.seed} --case ${index}${(o.generatorNames ?? []).map((g) => ` --generator ${g}`).join('')}`;
+  return 'Deno' in globalThis ? `node_modules/.bin/deno run -A scripts/fuzz.ts ${args}` : `npm run fuzz -- ${args}`;
 }
 
 function noteTime(r: RunReport, c: FuzzCase, ms: number): void {
