@@ -84,12 +84,12 @@ test('hundreds of stalled requests: /healthz answers throughout, and every one i
     assert.ok(health.length >= 10, `/healthz polled ${health.length} times`);
     assert.deepEqual([...new Set(health)], [200], '/healthz answered every time');
 
-    // The gateway tracked each stalled call as a caller gone (10031), none as an internal error; no 5xx anywhere.
+    // The gateway tracked each stalled call as a body that did not arrive in time (10036), none as an internal error; no 5xx anywhere.
     await running.tracker.flush();
     const tracks = await running.store.tracks({ limit: 1000 });
     const gateway = tracks.filter((t) => t.interface !== 'admin');
     assert.equal(gateway.length, gatewayCalls);
-    assert.deepEqual([...new Set(gateway.map((t) => t.code))], [10031]);
+    assert.deepEqual([...new Set(gateway.map((t) => t.code))], [10036]);
     assert.deepEqual(tracks.filter((t) => t.status >= 500), []);
   } finally {
     flooding = false;

@@ -53,5 +53,6 @@ export const errorCatalogue = {
   soap_password_digest: { code: 10041, status: 400, id: 'UsernameToken dengan PasswordDigest tidak didukung: kirim kunci akses sebagai PasswordText', en: 'A UsernameToken with PasswordDigest is not supported: send the access key as PasswordText' },
   soap_version: { code: 10042, status: 500, id: 'Versi amplop SOAP tidak dikenal atau tidak sesuai dengan Content-Type', en: 'The SOAP envelope version is unknown or does not match the Content-Type' },
   soap_must_understand: { code: 10043, status: 500, id: 'Header SOAP "{header}" wajib dipahami tetapi tidak dikenal', en: 'SOAP header "{header}" must be understood but is not known' },
+  body_timeout: { code: 10036, status: 408, id: 'Isi permintaan tidak terkirim dalam batas waktu', en: 'The request body did not arrive in time' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;

@@ -85,8 +85,11 @@ export async function readLimited(req: Request, maxBytes: number): Promise<Uint8
     try {
       step = await reader.read();
     } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      // The server's body limits (src/runtime/body-limits.ts) cut a body that came too slowly.
+      if ((err as Error)?.name === 'TimeoutError') throw new GatewayError('body_timeout');
       // The bytes stopped coming: the caller went away (Bun says AbortError, Deno BadResource). A normal event.
-      throw err instanceof GatewayError ? err : new GatewayError('client_gone');
+      throw new GatewayError('client_gone');
     }
     if (step.done) break;
     size += step.value.byteLength;
