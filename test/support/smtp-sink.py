@@ -2,7 +2,7 @@
 JSON line with its envelope and its decoded subject and text. With SINK_USER and SINK_PASSWORD set it requires
 AUTH (PLAIN or LOGIN, over plain text: loopback only) with exactly those credentials.
 usage: python3 smtp-sink.py PORT"""
-import email, email.policy, json, logging, os, sys, warnings
+import email, email.policy, json, logging, os, stat, sys, threading, warnings
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
@@ -31,6 +31,10 @@ controller = Controller(Sink(), hostname='127.0.0.1', port=int(sys.argv[1]), **k
 controller.start()
 print(json.dumps({'ready': True}), flush=True)
 try:
-    sys.stdin.read()  # runs until the test closes stdin or kills it
+    # Runs until the test closes stdin, or, with stdin not a pipe (a shell script's /dev/null), until it is killed.
+    if stat.S_ISFIFO(os.fstat(0).st_mode):
+        sys.stdin.read()
+    else:
+        threading.Event().wait()
 finally:
     controller.stop()
