@@ -69,9 +69,9 @@ export function authorizeStep(user: AdminUser, step: Step, entity: object) {
 
 /** Route guard for routes only some roles may use at all (settings, user administration). */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AdminEnv> {
-  const allowed = new Set(roles);
+  const permitted = new Set(roles);
   return async function requireRole(c, next) {
-    if (!allowed.has(c.get('user').role)) throw new AdminError(403, 'forbidden');
+    if (!permitted.has(c.get('user').role)) throw new AdminError(403, 'forbidden');
     await next();
   };
 }
