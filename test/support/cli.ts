@@ -12,7 +12,7 @@ export function cli(args: string[], opts: { input?: string; env?: Record<string,
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts `mantra serve` and resolves once it listens; kill() stops it. */
+/** Starts `mantra serve` and resolves once it listens (with its base URL); kill() stops it. */
 export function serveCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [...runtimeArgs, main, 'serve', ...args], { env: { ...process.env, ...env } });
   let out = '';
@@ -30,10 +30,11 @@ export function serveCli(args: string[], env: Record<string, string> = {}) {
   return {
     ready,
     output: () => out,
-    async kill() {
-      if (child.exitCode !== null) return;
+    /** Stops the server: SIGTERM lets it finish, SIGKILL does not. */
+    async kill(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exited;
     },
   };
