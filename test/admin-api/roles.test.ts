@@ -109,7 +109,8 @@ describe('admin api: roles and agency scoping', () => {
  */
 describe('admin api: the matrix of roles × endpoints', () => {
   type Req = { method?: string; path: string; json?: unknown; token?: string };
-  type Row = { allow: readonly Role[]; request: (role: Role) => Promise<Req> | Req };
+  /** `found`: the status an allowed role gets when the route has nothing to show here (default: any 2xx). */
+  type Row = { allow: readonly Role[]; request: (role: Role) => Promise<Req> | Req; found?: number };
   const all = roles;
   const admin = ['administrator'] as const;
   const watchers = ['administrator', 'supervisor'] as const;
@@ -178,6 +179,14 @@ describe('admin api: the matrix of roles × endpoints', () => {
         return { path: '/settings', json: current };
       },
     },
+
+    'GET /audit/tracks': { allow: watchers, request: () => ({ path: '/audit/tracks' }) },
+    'GET /audit/verify': { allow: watchers, request: () => ({ path: '/audit/verify' }) },
+    'GET /audit/checkpoints': { allow: watchers, request: () => ({ path: '/audit/checkpoints' }) },
+    'POST /audit/subject': { allow: admin, request: () => ({ path: '/audit/subject', json: { value: '3201010101010042' } }) },
+    // No track here kept its answer: an administrator gets past the guard to a 404, everyone else is stopped at it.
+    'GET /audit/tracks/{seq}/answer': { allow: admin, request: () => ({ path: '/audit/tracks/1/answer' }), found: 404 },
+    'GET /stats': { allow: all, request: () => ({ path: '/stats' }) },
 
     'GET /agencies': { allow: all, request: () => ({ path: '/agencies' }) },
     'POST /agencies': { allow: admin, request: () => ({ path: '/agencies', json: { slug: next('ag-'), name: 'X' } }) },
@@ -332,7 +341,8 @@ describe('admin api: the matrix of roles × endpoints', () => {
         const token = req.token ?? tokens[role];
         const r = await h.call(method, req.path, { token: token || undefined, json: req.json });
         const allowed = row.allow.includes(role);
-        if (allowed ? r.status >= 300 : r.status !== 403) wrong.push(`${route} as ${role}: ${r.status} ${r.text.slice(0, 160)}`);
+        const passed = row.found !== undefined ? r.status === row.found : r.status < 300;
+        if (allowed ? !passed : r.status !== 403) wrong.push(`${route} as ${role}: ${r.status} ${r.text.slice(0, 160)}`);
       }
     }
     assert.deepEqual(wrong, []);
