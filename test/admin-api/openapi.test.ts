@@ -18,6 +18,8 @@ const expected: Record<string, string[]> = {
   '/subscriptions/{id}/revoke': ['post'], '/consumers/{agency}/{slug}/app-key': ['post', 'delete'],
   '/totp/enrol': ['post'], '/totp/confirm': ['post'], '/totp/disable': ['post'],
   '/users/{username}/reset-password': ['post'], '/users/{username}/totp/reset': ['post'], '/settings': ['get', 'put'],
+  '/audit/tracks': ['get'], '/audit/verify': ['get'], '/audit/checkpoints': ['get'], '/audit/subject': ['post'],
+  '/audit/tracks/{seq}/answer': ['get'], '/stats': ['get'],
 };
 
 describe('admin api: OpenAPI document', () => {
