@@ -38,6 +38,8 @@ export function t(lang: Lang, key: MessageKey, vars: Vars = {}): string {
   return translate(messages, key, lang, named);
 }
 
+const bodyBroken = new Set(['BadResource', 'AbortError', 'TimeoutError']);
+
 /** Whatever was thrown, as an AdminError; unknown errors become a 500 without any detail. */
 export function toAdminError(err: unknown): AdminError {
   if (err instanceof AdminError) return err;
@@ -46,6 +48,8 @@ export function toAdminError(err: unknown): AdminError {
     if (key) return new AdminError(err.status as ContentfulStatusCode, key);
     return new AdminError(err.status as ContentfulStatusCode, 'internal');
   }
+  // The body stopped coming (Deno: BadResource, Bun: AbortError) or came too slowly (the server's body limits).
+  if (bodyBroken.has((err as Error)?.name)) return new AdminError(400, 'body_unreadable');
   if (err instanceof StoreError && err.reason === 'invalid') {
     return invalid(issuesFromZod((err.detail ?? []) as z.core.$ZodIssue[], 'en'));
   }

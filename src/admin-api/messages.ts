@@ -10,6 +10,7 @@ export const messages = {
     en: 'Cannot be changed (must match the address); create a new entry instead',
   },
   malformed_json: { id: 'Badan permintaan bukan JSON yang sah', en: 'The request body is not valid JSON' },
+  body_unreadable: { id: 'Badan permintaan tidak dapat dibaca sampai selesai', en: 'The request body could not be read to its end' },
   unsupported_media_type: { id: 'Kirim badan permintaan sebagai application/json', en: 'Send the request body as application/json' },
   too_large: { id: 'Badan permintaan terlalu besar (paling banyak {max} bita)', en: 'The request body is too large (at most {max} bytes)' },
   route_not_found: { id: 'Alamat tidak dikenal: {method} {path}', en: 'Unknown route: {method} {path}' },

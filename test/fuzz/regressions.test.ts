@@ -1,7 +1,7 @@
 /**
  * What the fuzz suite found, as plain cases (found with its proxy generators, seed 11, while it was being written;
- * case numbers of that version do not replay today's). Both broke federation: an XML answer of one Mantra that
- * the Mantra in front of it could not read (10018).
+ * case numbers of that version do not replay today's). The first two broke federation: an XML answer of one Mantra
+ * that the Mantra in front of it could not read (10018).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { getFormat } from '../../src/formats/index.ts';
 import { xmlName } from '../../src/formats/xml-text.ts';
 import { parseXml } from '../../connectors/http/xml.ts';
 import { xmlDocumentTree } from '../../connectors/http/xml-tree.ts';
+import { toAdminError } from '../../src/admin-api/errors.ts';
 
 const xml = getFormat('xml')!;
 const envelope = (data: unknown) => ({ response: { status: 1, code: 200, message: 'OK', data } });
@@ -42,4 +43,15 @@ test('XML with elements and attributes named __proto__, constructor, prototype i
   assert.equal(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value, '2');
   assert.equal(Object.getOwnPropertyDescriptor(attrs, 'constructor')?.value, '1');
   assert.equal(Object.getPrototypeOf({}), Object.prototype, 'no prototype touched');
+});
+
+// Under Deno a login whose chunked body broke off answered 500 (seed 1, case 215 of the wire-admin-login generator).
+test('a request body that breaks off or comes too slowly is the admin API\'s 400, never a 500', () => {
+  for (const name of ['BadResource', 'AbortError', 'TimeoutError']) {
+    const err = Object.assign(new Error('body'), { name });
+    const e = toAdminError(err);
+    assert.equal(e.status, 400, name);
+    assert.equal(e.key, 'body_unreadable', name);
+  }
+  assert.equal(toAdminError(new Error('anything else')).status, 500);
 });
