@@ -17,6 +17,7 @@ import { testApp } from '../../support/app.ts';
 import { BY_NIK, setupDukcapil } from '../../support/dukcapil.ts';
 import { CONTENT_TYPE, ENV_NS } from '../../support/soap.ts';
 import { xsdPattern } from '../../../src/gateway/soap/xsd.ts';
+import { Settings } from '../../../src/model/settings.ts';
 
 const WSDL_SCHEMAS = '/usr/lib/python3/dist-packages/xmlschema/schemas/WSDL';
 const pgSkip = await needService('PostgreSQL', pgUrl);
@@ -32,6 +33,12 @@ test('JS patterns become XML Schema patterns only where both read them alike', (
   for (const js of ['^\\d+$', '(?:a|b)', 'a*?', '\\w+', '\\bx', '(a)\\1', '[a-z-[aeiou]]', 'a{', 'x{2}?', '[ab']) {
     assert.equal(xsdPattern(js), undefined, js);
   }
+});
+
+test('publicBaseUrl is an http(s) URL or absent', () => {
+  assert.equal(Settings.parse({ publicBaseUrl: 'https://gsb.example.go.id/mantra' }).publicBaseUrl, 'https://gsb.example.go.id/mantra');
+  assert.equal(Settings.parse({}).publicBaseUrl, undefined);
+  for (const bad of ['ftp://gsb.example.go.id', 'gsb.example.go.id', 'javascript:alert(1)']) assert.throws(() => Settings.parse({ publicBaseUrl: bad }), bad);
 });
 
 describe('the WSDL', { skip: pgSkip }, () => {
