@@ -7,7 +7,8 @@ import { generateAccessKey } from '../security/password.ts';
 import { type Stored, StoreError } from '../store/types.ts';
 import { announce } from './announce.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
-import { AdminError, invalid } from './errors.ts';
+import { AdminError, invalid, parseOrThrow } from './errors.ts';
+import { pickLang } from '../i18n/index.ts';
 import { body, errors, input, json, register } from './openapi.ts';
 import { authorizeStep } from './policy.ts';
 import { assertKeyFree, historyEntry, keyFields, subscriptionResource } from './resources.ts';
@@ -47,6 +48,8 @@ const Decision = z
     expiresAt: z.string().datetime().optional(),
     rateLimit: z.number().int().min(0).optional(),
     quota: z.number().int().min(0).optional(),
+    monthlyQuota: z.number().int().min(0).optional(),
+    ipAllowlist: z.array(z.string()).optional().openapi({ description: 'Addresses or CIDR ranges, IPv4 or IPv6' }),
   })
   .strict()
   .openapi('SubscriptionDecision');
@@ -145,10 +148,12 @@ export function mountSubscriptionRoutes(app: OpenAPIHono<AdminEnv>, guards: Midd
       if (!step.from.includes(stored.body.status)) {
         throw new AdminError(409, 'wrong_status', { status: stored.body.status, expected: step.from.join(', ') });
       }
-      const next = {
+      const next = parseOrThrow(Subscription, {
         ...stored.body, ...terms, status: step.to,
         history: [...stored.body.history, historyEntry(user.username, step.to, note)],
-      };
+      }, pickLang(c.req.raw));
+      // An approval must leave time to call: a request's expiry may have passed while it waited.
+      if (step.to === 'approved') assertFuture(next.expiresAt);
       const saved = await save(next, stored.version);
       await announce(ctx, saved.body, stored.body);
       return c.json(shown(saved), 200);

@@ -111,6 +111,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
     assert.match(mail.text, /telah disetujui oleh ani\./);
     assert.match(mail.text, /Catatan: Disetujui untuk 2027/);
     const again = await h.call('POST', `/subscriptions/${id}/approve`, { token: ani, headers: { 'accept-language': 'en' } });
+    assert.equal(r.body.ipAllowlist.length, 0);
     assert.equal(again.status, 409);
     assert.equal(again.body.message, 'The subscription is approved; this is only for requested');
   });
@@ -144,11 +145,33 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
     assert.equal(terms.status, 400, 'terms belong to an approval');
   });
 
+  test('approval terms are checked: a bad allowlist entry or a past expiry is 400 and nothing changes', async () => {
+    const seen = sink.mails.length;
+    const asked = await h.call('POST', '/subscriptions/request', { token: admin, json: { ...ask, consumer: 'b/portal', requestedBy: 'citra' } });
+    assert.equal(asked.status, 201, asked.text);
+    await sink.waitFor(seen + 2);
+    const bad = await h.call('POST', `/subscriptions/${asked.body.id}/approve`, { token: ani, json: { ipAllowlist: ['10.0.0.0/8', 'nowhere'] } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.issues.map((i: { path: string }) => i.path), ['ipAllowlist.1']);
+    const past = await h.call('POST', `/subscriptions/${asked.body.id}/approve`, { token: ani, json: { expiresAt: inDays(-1) } });
+    assert.equal(past.status, 400);
+    const stored = (await h.store.get('subscription', asked.body.id))!;
+    // A request whose expiry passed while it waited cannot be approved as it is.
+    await h.store.put('subscription', { ...stored.body, expiresAt: inDays(-1) }, stored.version);
+    assert.equal((await h.call('POST', `/subscriptions/${asked.body.id}/approve`, { token: ani })).status, 400);
+    const ok = await h.call('POST', `/subscriptions/${asked.body.id}/approve`, { token: ani, json: { expiresAt: inDays(90), monthlyQuota: 5000, ipAllowlist: ['192.0.2.0/24'] } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual([ok.body.monthlyQuota, ok.body.ipAllowlist], [5000, ['192.0.2.0/24']]);
+    await sink.waitFor(seen + 3);
+    assert.equal((await h.call('POST', `/subscriptions/${asked.body.id}/revoke`, { token: ani })).status, 200);
+    await sink.waitFor(seen + 4);
+  });
+
   test('a rejection goes back to the requester with the note', async () => {
+    const before = sink.mails.length;
     const asked = await h.call('POST', '/subscriptions/request', { token: citra, json: { ...ask, consumer: 'b/portal' } });
     assert.equal(asked.status, 201, asked.text);
-    await sink.waitFor(sink.mails.length + 2); // to ani and putu
-    const seen = sink.mails.length;
+    const seen = (await sink.waitFor(before + 2)).length; // to ani and putu
     const r = await h.call('POST', `/subscriptions/${asked.body.id}/reject`, { token: ani, json: { note: 'Dasar hukum tidak sesuai' } });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.status, 'rejected');
@@ -196,10 +219,10 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
   });
 
   test('a status changed through the generic route is in the history and mailed as well (no requester named: the agency\'s requesters)', async () => {
+    const before = sink.mails.length;
     const created = await h.call('POST', '/subscriptions', { token: ani, json: { ...ask, consumer: 'b/portal', status: 'requested' } });
     assert.equal(created.status, 201, created.text);
-    await sink.waitFor(sink.mails.length + 2);
-    const seen = sink.mails.length;
+    const seen = (await sink.waitFor(before + 2)).length;
     const { updatedAt: _, ...fields } = (await h.call('GET', `/subscriptions/${created.body.id}`, { token: ani })).body;
     const r = await h.call('PUT', `/subscriptions/${created.body.id}`, { token: ani, json: { ...fields, status: 'approved', history: [] } });
     assert.equal(r.status, 200, r.text);
