@@ -50,7 +50,7 @@ curl -fs "${auth[@]}" -d '{"agency":"uji","slug":"layanan"}' "$api/services" >/d
 curl -fs "${auth[@]}" -d '{"agency":"uji","service":"layanan","slug":"satu","kind":"data","data":{"form":"sql","connector":"mem","sql":"select 1 as satu"}}' "$api/operations" >/dev/null
 curl -fs "${auth[@]}" -d '{"username":"ani","role":"provider","agency":"uji","email":"ani@smoke.test","password":"smoke-test-password-2","mustChangePassword":false}' "$api/users" >/dev/null
 curl -fs "${auth[@]}" -d '{"agency":"peminta","slug":"app"}' "$api/consumers" >/dev/null
-curl -fs "${auth[@]}" -d '{"consumer":"peminta/app","agency":"uji","service":"layanan","operation":"satu","purpose":"uji","legalBasis":"uji"}' "$api/subscriptions/request" >/dev/null
+curl -fs "${auth[@]}" -d '{"consumer":"peminta/app","agency":"uji","service":"layanan","operation":"satu","purpose":"uji","legalBasis":"uji"}' "$api/subscription-requests" >/dev/null
 for i in $(seq 1 50); do grep -q 'ani@smoke.test' sink.out && break; sleep 0.2; done
 grep -q '"subject": "Permohonan akses baru: uji/layanan/satu"' sink.out || { echo "no request mail from the binary"; cat sink.out drivers.log; exit 1; }
 kill $sink 2>/dev/null || true

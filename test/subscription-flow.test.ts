@@ -91,7 +91,7 @@ describe('end to end: request, mail, approval, key, application key, token, rate
     // The requester registers its application and asks for the operation; the key comes once.
     const citra = await login('citra');
     await admin(citra, 'POST', '/consumers', { agency: 'disdik', slug: 'portal', name: 'Portal PPDB' });
-    const asked = await admin(citra, 'POST', '/subscriptions/request', {
+    const asked = await admin(citra, 'POST', '/subscription-requests', {
       consumer: 'disdik/portal', agency: 'dukcapil', service: 'kependudukan', operation: 'penduduk_by_nik',
       purpose: 'Verifikasi NIK calon peserta didik', legalBasis: 'Permendikbud 1/2021',
     });
@@ -170,7 +170,7 @@ describe('end to end: request, mail, approval, key, application key, token, rate
     await running.tracker.flush();
     const tracks = await running.store.tracks({ limit: 10_000 });
     const steps = tracks.filter((t) => t.interface === 'admin').map((t) => `${t.consumer} ${t.operation} ${t.status}`);
-    assert.ok(steps.includes(`citra POST /subscriptions/request 201`));
+    assert.ok(steps.includes(`citra POST /subscription-requests 201`));
     assert.ok(steps.includes(`ani POST /subscriptions/${asked.id}/approve 200`));
     assert.ok(steps.includes(`ani POST /subscriptions/${asked.id}/revoke 200`));
     assert.ok(steps.includes(`ani POST /login 200`));

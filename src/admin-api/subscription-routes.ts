@@ -93,7 +93,7 @@ export function mountSubscriptionRoutes(app: OpenAPIHono<AdminEnv>, guards: Midd
   }
 
   register(app, guards, createRoute({
-    method: 'post', path: '/subscriptions/request', tags,
+    method: 'post', path: '/subscription-requests', tags,
     summary: "Ask for an operation for one of the agency's applications, with a purpose and a legal basis; the key is in the answer, once",
     request: { body: body(SubscriptionRequest) },
     responses: { 201: json(subscriptionResource.view, 'The request (status requested) with its `key`'), ...errors(400, 401, 403, 409) },

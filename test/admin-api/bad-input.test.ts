@@ -58,7 +58,7 @@ describe('admin api: forged and replayed sessions, CSRF, role escalation', () =>
     assert.equal((await rotate(other.csrf)).status, 403, "another session's token");
     assert.equal((await rotate('x'.repeat(32))).status, 403);
     const ask = { consumer: 'b/app', agency: 'a', service: 'kependudukan', operation: 'penduduk_by_nik', purpose: 'p', legalBasis: 'l' };
-    assert.equal((await h.call('POST', '/subscriptions/request', { cookie: citra.cookie, json: ask })).status, 403);
+    assert.equal((await h.call('POST', '/subscription-requests', { cookie: citra.cookie, json: ask })).status, 403);
     assert.equal((await h.store.list('subscription')).filter((s) => s.body.consumer === 'b/app').length, 0, 'nothing was made');
     assert.equal((await rotate(citra.csrf)).status, 200);
   });
@@ -70,7 +70,7 @@ describe('admin api: forged and replayed sessions, CSRF, role escalation', () =>
       [requesterC, 'PUT', `/subscriptions/${subId}`, { consumer: 'c/app', agency: 'a', service: 'kependudukan', operation: 'penduduk_by_nik', status: 'approved', version: 1 }],
       [requesterB, 'POST', `/subscriptions/${subId}/rotate-key`], // another agency's consumer
       [requesterB, 'POST', '/consumers/c/app/app-key'],
-      [requesterB, 'POST', '/subscriptions/request', { consumer: 'c/app', agency: 'a', service: 'kependudukan', operation: 'penduduk_by_nik', purpose: 'p', legalBasis: 'l' }],
+      [requesterB, 'POST', '/subscription-requests', { consumer: 'c/app', agency: 'a', service: 'kependudukan', operation: 'penduduk_by_nik', purpose: 'p', legalBasis: 'l' }],
       [requesterB, 'POST', '/users/citra/reset-password'],
       [requesterB, 'POST', '/users/citra/totp/reset'],
       [providerA, 'GET', '/settings'],

@@ -14,7 +14,7 @@ const expected: Record<string, string[]> = {
   '/consumers': ['get', 'post'], '/consumers/{agency}/{slug}': ['get', 'put', 'delete'],
   '/subscriptions': ['get', 'post'], '/subscriptions/{id}': ['get', 'put', 'delete'],
   '/subscriptions/{id}/rotate-key': ['post'],
-  '/subscriptions/request': ['post'], '/subscriptions/{id}/approve': ['post'], '/subscriptions/{id}/reject': ['post'],
+  '/subscription-requests': ['post'], '/subscriptions/{id}/approve': ['post'], '/subscriptions/{id}/reject': ['post'],
   '/subscriptions/{id}/revoke': ['post'], '/consumers/{agency}/{slug}/app-key': ['post', 'delete'],
   '/totp/enrol': ['post'], '/totp/confirm': ['post'], '/totp/disable': ['post'],
   '/users/{username}/reset-password': ['post'], '/users/{username}/totp/reset': ['post'], '/settings': ['get', 'put'],

@@ -301,9 +301,9 @@ describe('admin api: the matrix of roles × endpoints', () => {
       },
     },
     'DELETE /subscriptions/{id}': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('approved')}` }) },
-    'POST /subscriptions/request': {
+    'POST /subscription-requests': {
       allow: agencyB,
-      request: async () => ({ path: '/subscriptions/request', json: { consumer: `b/${await consumer()}`, ...op, purpose: 'p', legalBasis: 'l' } }),
+      request: async () => ({ path: '/subscription-requests', json: { consumer: `b/${await consumer()}`, ...op, purpose: 'p', legalBasis: 'l' } }),
     },
     'POST /subscriptions/{id}/approve': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('requested')}/approve` }) },
     'POST /subscriptions/{id}/reject': { allow: agencyA, request: async () => ({ path: `/subscriptions/${await subscription('requested')}/reject` }) },

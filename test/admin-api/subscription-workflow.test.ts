@@ -53,7 +53,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
   let id = '';
   test('a requester asks: the key is shown once, the history says who and when, the owning agency gets mail in each one\'s language', async () => {
     const seen = sink.mails.length;
-    const r = await h.call('POST', '/subscriptions/request', { token: citra, json: { ...ask, expiresAt: inDays(30) } });
+    const r = await h.call('POST', '/subscription-requests', { token: citra, json: { ...ask, expiresAt: inDays(30) } });
     assert.equal(r.status, 201, r.text);
     id = r.body.id;
     assert.equal(r.body.status, 'requested');
@@ -131,7 +131,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
   });
 
   test('the provider revokes; the requester is told; a request for an operation already held is 409 until then', async () => {
-    assert.equal((await h.call('POST', '/subscriptions/request', { token: citra, json: ask })).status, 409);
+    assert.equal((await h.call('POST', '/subscription-requests', { token: citra, json: ask })).status, 409);
     const seen = sink.mails.length;
     const r = await h.call('POST', `/subscriptions/${id}/revoke`, { token: putu, json: { note: 'Perjanjian berakhir' } });
     assert.equal(r.status, 200, r.text);
@@ -147,7 +147,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
 
   test('approval terms are checked: a bad allowlist entry or a past expiry is 400 and nothing changes', async () => {
     const seen = sink.mails.length;
-    const asked = await h.call('POST', '/subscriptions/request', { token: admin, json: { ...ask, consumer: 'b/portal', requestedBy: 'citra' } });
+    const asked = await h.call('POST', '/subscription-requests', { token: admin, json: { ...ask, consumer: 'b/portal', requestedBy: 'citra' } });
     assert.equal(asked.status, 201, asked.text);
     await sink.waitFor(seen + 2);
     const bad = await h.call('POST', `/subscriptions/${asked.body.id}/approve`, { token: ani, json: { ipAllowlist: ['10.0.0.0/8', 'nowhere'] } });
@@ -169,7 +169,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
 
   test('a rejection goes back to the requester with the note', async () => {
     const before = sink.mails.length;
-    const asked = await h.call('POST', '/subscriptions/request', { token: citra, json: { ...ask, consumer: 'b/portal' } });
+    const asked = await h.call('POST', '/subscription-requests', { token: citra, json: { ...ask, consumer: 'b/portal' } });
     assert.equal(asked.status, 201, asked.text);
     const seen = (await sink.waitFor(before + 2)).length; // to ani and putu
     const r = await h.call('POST', `/subscriptions/${asked.body.id}/reject`, { token: ani, json: { note: 'Dasar hukum tidak sesuai' } });
@@ -184,7 +184,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
 
   test('an administrator asks on behalf of a requester of the consumer\'s agency, nobody else', async () => {
     const seen = sink.mails.length;
-    const r = await h.call('POST', '/subscriptions/request', { token: admin, json: { ...ask, requestedBy: 'dodi' } });
+    const r = await h.call('POST', '/subscription-requests', { token: admin, json: { ...ask, requestedBy: 'dodi' } });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.body.requestedBy, 'dodi');
     assert.deepEqual(r.body.history.map((e: { by: string; note?: string }) => [e.by, e.note]), [['root', 'for dodi']]);
@@ -194,11 +194,11 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
     const [mail] = await mailsSince(seen + 2, 1);
     assert.deepEqual(mail.rcpt, ['dodi@b.go.id']);
     for (const requestedBy of ['ani', 'ghost']) {
-      const bad = await h.call('POST', '/subscriptions/request', { token: admin, json: { ...ask, consumer: 'b/portal', requestedBy } });
+      const bad = await h.call('POST', '/subscription-requests', { token: admin, json: { ...ask, consumer: 'b/portal', requestedBy } });
       assert.equal(bad.status, 400, requestedBy);
       assert.deepEqual(bad.body.issues.map((i: { path: string }) => i.path), ['requestedBy']);
     }
-    assert.equal((await h.call('POST', '/subscriptions/request', { token: citra, json: { ...ask, consumer: 'b/portal', requestedBy: 'dodi' } })).status, 403);
+    assert.equal((await h.call('POST', '/subscription-requests', { token: citra, json: { ...ask, consumer: 'b/portal', requestedBy: 'dodi' } })).status, 403);
   });
 
   test('requests need a purpose and a legal basis, an own consumer, an existing operation and a future expiry', async () => {
@@ -212,7 +212,7 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
       [bayu, ask, 403, []],
     ];
     for (const [token, json, status, paths] of cases) {
-      const r = await h.call('POST', '/subscriptions/request', { token, json });
+      const r = await h.call('POST', '/subscription-requests', { token, json });
       assert.equal(r.status, status, `${JSON.stringify(json)}: ${r.text}`);
       if (paths.length) assert.deepEqual(r.body.issues.map((i: { path: string }) => i.path), paths);
     }
@@ -234,12 +234,12 @@ describe('admin api: the subscription workflow, with mail through a real SMTP se
 
   test('every step is in the audit trail with its user, refusals included', async () => {
     await h.tracker.flush();
-    const tracks = (await h.store.tracks({ limit: 10_000 })).filter((t) => t.interface === 'admin' && t.operation.startsWith('POST /subscriptions'));
+    const tracks = (await h.store.tracks({ limit: 10_000 })).filter((t) => t.interface === 'admin' && t.operation.startsWith('POST /subscription'));
     const brief = (path: RegExp) => tracks.filter((t) => path.test(t.operation)).map((t) => `${t.consumer} ${t.status}`);
     assert.ok(brief(new RegExp(`^POST /subscriptions/${id}/approve$`)).includes('ani 200'));
     assert.ok(brief(new RegExp(`^POST /subscriptions/${id}/approve$`)).includes('citra 403'));
     assert.ok(brief(new RegExp(`^POST /subscriptions/${id}/approve$`)).includes('bayu 403'));
-    assert.ok(brief(/^POST \/subscriptions\/request$/).includes('citra 201'));
+    assert.ok(brief(/^POST \/subscription-requests$/).includes('citra 201'));
     assert.ok(brief(new RegExp(`^POST /subscriptions/${id}/revoke$`)).includes('putu 200'));
     const all = JSON.stringify(tracks);
     assert.equal(all.includes(SMTP_PASSWORD), false);
