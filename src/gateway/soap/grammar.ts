@@ -43,11 +43,18 @@ function attr(el: XmlElement, local: string, ns: string): string | undefined {
 
 const isTrue = (v: string | undefined) => v === '1' || v === 'true';
 
-/** The body's bytes within the limit: read whole when its length is declared (the runtime's own read is faster). */
+/**
+ * The body's bytes within the limit: read whole when its length is declared, by the runtime itself (`body` is not
+ * touched then: under Bun that alone turns a body already read into a stream read in JS).
+ */
 async function bodyOf(http: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = http.headers.get('content-length');
-  if (declared === null) return readLimited(http, maxBytes);
+  if (declared === null) {
+    if (!http.body) throw new GatewayError('soap_not_envelope');
+    return readLimited(http, maxBytes);
+  }
   if (Number(declared) > maxBytes) throw new GatewayError('too_large');
+  if (Number(declared) === 0) throw new GatewayError('soap_not_envelope');
   try {
     return new Uint8Array(await http.arrayBuffer());
   } catch {
@@ -57,7 +64,6 @@ async function bodyOf(http: Request, maxBytes: number): Promise<Uint8Array> {
 }
 
 async function envelopeOf(http: Request, maxBytes: number): Promise<XmlElement> {
-  if (!http.body) throw new GatewayError('soap_not_envelope');
   const bytes = await bodyOf(http, maxBytes);
   let text: string;
   try {
