@@ -13,12 +13,19 @@ import { trackIngester } from './track-chain.ts';
 import { TrackIngest } from './track-ingest.ts';
 import { TrackLog } from './track-log.ts';
 import { decodeLine } from './track-line.ts';
+import { type StatsChunk, sumTracks } from './stats-table.ts';
 import { openTrailReader } from './trail-reader.ts';
 import { trailUpkeep, type TrailUpkeep } from './trail-upkeep.ts';
 import type { Checkpoint, PruneResult } from './trail-types.ts';
 import { loadSigningKey, type SigningKey } from '../audit/keys.ts';
 import { APPLICATION_ID, checkSchema } from './schema-check.ts';
 
+
+/**
+ * How often logged tracks move into the tracks table. Durability does not wait for it (the track log is written
+ * before the answer); longer batches spread the writer's per-commit work over more tracks.
+ */
+const INGEST_MS = 50;
 
 /**
  * Opens the store of a data directory. `readOnly` (config export, audit verify and export) takes no lock and
@@ -112,7 +119,7 @@ class SqliteStore implements Store {
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
   #writer: WriterThread | undefined;
-  #ingestHere!: (text: string) => number;
+  #ingestHere!: (text: string, stats?: StatsChunk[]) => number;
   #log?: TrackLog;
   #ingest?: TrackIngest;
   #upkeep?: TrailUpkeep;
@@ -141,10 +148,11 @@ class SqliteStore implements Store {
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
     this.#ingestSegments();
     const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
-    const log = (this.#log = new TrackLog(logDir, last.seq ?? 0));
+    const trackLog = (this.#log = new TrackLog(logDir, last.seq ?? 0));
     this.#ingest = new TrackIngest(
-      (text) => this.#writer?.running ? this.#writer.ingest(text) : this.#exclusive(() => this.#ingestHere(text)),
-      (upTo) => log.release(upTo),
+      (text, stats) => this.#writer?.running ? this.#writer.ingest(text, stats) : this.#exclusive(() => this.#ingestHere(text, stats)),
+      (upTo) => trackLog.release(upTo),
+      INGEST_MS,
     );
     // Upkeep here only while no writer thread runs (tests, or a writer that could not start).
     for (const [task, ms] of [['checkpoint', CHECKPOINT_MS], ['prune', PRUNE_MS]] as const) {
@@ -272,7 +280,9 @@ class SqliteStore implements Store {
     if (!this.#ingest || !this.#log) return Promise.reject(new StoreError('read_only', 'the store was opened read-only'));
     if (this.#ingest.overloaded) return Promise.reject(new Error('the tracks table keeps refusing tracks'));
     try {
-      this.#ingest.add(this.#log.append(rows));
+      const from = this.#log.lastSeq + 1;
+      const text = this.#log.append(rows);
+      this.#ingest.add(text, sumTracks(rows, from, this.#log.lastSeq));
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { sha256Hex } from '../runtime/sha256.ts';
 import { chainText, decodeLine } from './track-line.ts';
-import { statsWriter } from './stats-table.ts';
+import { countsAsCall, failed, type StatsChunk, statsWriter } from './stats-table.ts';
 
 /** The hash before the first track. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -11,34 +11,40 @@ export const GENESIS_HASH = '0'.repeat(64);
  * there: each track's hash covers the previous one, so an edit or deletion anywhere breaks the chain. The line is
  * stored as it was logged (the hash covers those bytes), which also keeps the insert to three columns. Hashing
  * here rather than when logging keeps it off the serving thread. Idempotent (a seq already in the table is
- * skipped), so a batch may be ingested again after a crash or a retry. A line that does not parse (torn by a crash
- * mid-write, so never answered) is skipped. Statistics are summed for the calls of operations inserted (admin and
- * token requests, which name no service, left out): one write per period and key per batch. Returns the highest seq seen.
+ * skipped), so a batch may be ingested again after a crash or a retry. Statistics come summed with the lines
+ * (`chunks`, each counted once: only if its first seq is new), so that lines need no parsing here; without them
+ * (what a crashed process left in the track log) every line is parsed, a line that does not parse (torn by a
+ * crash mid-write, so never answered) skipped, and the calls of operations summed. One write per period and key
+ * per batch. Returns the highest seq seen.
  */
-export function trackIngester(db: DatabaseSync): (text: string) => number {
+export function trackIngester(db: DatabaseSync): (text: string, chunks?: StatsChunk[]) => number {
   const last = db.prepare('select seq, hash from tracks order by seq desc limit 1');
   const insert = db.prepare('insert into tracks (seq, line, hash) values (?, ?, ?)');
   const stats = statsWriter(db);
-  return (text) => {
+  return (text, chunks) => {
     let upTo = 0;
     db.exec('begin immediate');
     try {
       const top = last.get() as { seq: number; hash: string } | undefined;
       let [lastSeq, prev] = [top?.seq ?? 0, top?.hash ?? GENESIS_HASH];
+      if (chunks) for (const chunk of chunks) if (chunk.from > lastSeq) stats.addSums(chunk.sums);
       for (const line of text.split('\n')) {
-        const t = line && decodeLine(line);
-        if (!t) continue;
-        upTo = Math.max(upTo, t.seq);
-        if (t.seq <= lastSeq) continue;
-        const hash = sha256Hex(chainText(prev, line));
-        insert.run(t.seq, line, hash);
-        [lastSeq, prev] = [t.seq, hash];
-        if (t.service !== '') {
-          stats.add({
-            at: t.at, agency: t.agency, service: t.service, operation: t.operation, consumer: t.consumer ?? '',
-            failed: t.status >= 400 || t.code !== 200, durationMs: t.durationMs,
-          });
+        if (!line) continue;
+        let seq: number;
+        if (chunks) seq = Number(line.slice(1, line.indexOf(','))); // lines made by this process are whole
+        else {
+          const t = decodeLine(line);
+          if (!t) continue;
+          seq = t.seq;
+          if (seq > lastSeq && countsAsCall(t)) {
+            stats.add({ at: t.at, agency: t.agency, service: t.service, operation: t.operation, consumer: t.consumer ?? '', failed: failed(t), durationMs: t.durationMs });
+          }
         }
+        if (seq > upTo) upTo = seq;
+        if (seq <= lastSeq) continue;
+        const hash = sha256Hex(chainText(prev, line));
+        insert.run(seq, line, hash);
+        [lastSeq, prev] = [seq, hash];
       }
       stats.write();
       db.exec('commit');

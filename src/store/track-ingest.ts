@@ -1,4 +1,5 @@
 import { log } from '../observability/log.ts';
+import type { StatsChunk } from './stats-table.ts';
 
 const RETRY_MS = 1000;
 
@@ -9,12 +10,13 @@ const RETRY_MS = 1000;
  */
 export class TrackIngest {
   #pending = '';
+  #stats: StatsChunk[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
-    private sink: (text: string) => Promise<number>,
+    private sink: (text: string, stats: StatsChunk[]) => Promise<number>,
     private onIngested: (upTo: number) => void,
     private intervalMs = 10,
     private maxChars = 1024 * 1024,
@@ -27,8 +29,10 @@ export class TrackIngest {
     return this.#pending.length > this.maxBacklog;
   }
 
-  add(text: string) {
+  /** Lines to ingest, with the statistics of their tracks. */
+  add(text: string, stats?: StatsChunk) {
     this.#pending += text;
+    if (stats) this.#stats.push(stats);
     if (this.#pending.length >= this.maxChars) void this.flush().catch(() => {});
     else this.#schedule(this.intervalMs);
   }
@@ -37,12 +41,13 @@ export class TrackIngest {
   async flush(): Promise<void> {
     while (this.#running) await this.#running.catch(() => {});
     if (this.#pending === '' || this.#stopped) return;
-    const text = this.#pending;
-    this.#pending = '';
-    this.#running = this.sink(text).then(
+    const [text, stats] = [this.#pending, this.#stats];
+    [this.#pending, this.#stats] = ['', []];
+    this.#running = this.sink(text, stats).then(
       (upTo) => this.onIngested(upTo),
       (err) => {
         this.#pending = text + this.#pending;
+        this.#stats = [...stats, ...this.#stats];
         if (this.#stopped) throw err; // the store takes them over from the log when it opens again
         log('warn', 'tracks not yet moved from the track log to the database; trying again', { error: String(err) });
         this.#schedule(RETRY_MS);

@@ -27,6 +27,11 @@ export class TrackLog {
     this.#number = last ? Number(SEGMENT.exec(path.basename(last))![1]) : 0;
   }
 
+  /** The seq of the last track written. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** The segments in a folder, oldest first: what a previous run left behind. */
   static segments(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];

@@ -1,12 +1,13 @@
 import { createWorker, runtime } from '../runtime/index.ts';
 import { log } from '../observability/log.ts';
+import type { StatsChunk } from './stats-table.ts';
 
 /** Upkeep the writer runs on a timer, or at once when asked (tests, the admin API). */
 export type UpkeepTask = 'checkpoint' | 'prune';
 
 export type ToWriter =
   | { t: 'start'; file: string; intervalMs: number; signingKey: string; checkpointMs: number; pruneMs: number }
-  | { t: 'ingest'; id: number; text: string }
+  | { t: 'ingest'; id: number; text: string; stats: StatsChunk[] }
   | { t: 'upkeep'; id: number; task: UpkeepTask }
   | { t: 'stop' };
 export type FromWriter =
@@ -30,7 +31,7 @@ export interface WriterThread {
   /** Whether ingest may be called: false before ready, after stop and after a failure. */
   readonly running: boolean;
   /** Moves track-log lines into the tracks table (trackIngester); resolves with the highest seq once committed. */
-  ingest(text: string): Promise<number>;
+  ingest(text: string, stats: StatsChunk[]): Promise<number>;
   /** Runs a checkpoint or the retention now, after the batches sent before it. */
   upkeep(task: UpkeepTask): Promise<unknown>;
   stop(): Promise<void>;
@@ -113,7 +114,7 @@ export function startWriterThread(
     get running() {
       return running;
     },
-    ingest: (text) => ask<number>((id) => ({ t: 'ingest', id, text })),
+    ingest: (text, stats) => ask<number>((id) => ({ t: 'ingest', id, text, stats })),
     upkeep: (task) => ask((id) => ({ t: 'upkeep', id, task })),
     async stop() {
       if (!running) {

@@ -47,7 +47,7 @@ port.onmessage = (e) => {
   const msg = e.data;
   if (msg.t === 'ingest') {
     try {
-      port.postMessage({ t: 'ingested', id: msg.id, upTo: ingest!(msg.text) });
+      port.postMessage({ t: 'ingested', id: msg.id, upTo: ingest!(msg.text, msg.stats) });
     } catch (err) {
       port.postMessage({ t: 'refused', id: msg.id, message: message(err) });
     }
