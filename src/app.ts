@@ -23,6 +23,7 @@ import { catalogueRoutes } from './catalogue/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { AccessTokens } from './security/tokens.ts';
 import { openSigningKey } from './security/signing-key.ts';
+import { compositeRunner } from './compose/dry-run.ts';
 
 export interface AppDeps {
   store: Store;
@@ -53,13 +54,13 @@ const internal = { id: 'Terjadi kesalahan internal', en: 'Internal error' };
 
 /** Composes the caller interfaces, the admin API and the health probes into one Hono app. */
 export function createApp(deps: AppDeps): MantraApp {
-  const registry = new Registry(deps.store, deps.secrets, deps.dataDir, deps.pool);
   const tracker = new Tracker(deps.store);
   // The token signing key is made in the data directory on first start.
   const tokens = new AccessTokens(openSigningKey(deps.dataDir, deps.secrets));
   // The trail's parameter key (DATA/audit.key) and the agencies' answer keys live in the data directory too.
   const evidence = new Evidence(deps.dataDir, deps.secrets);
   const metrics = new Metrics();
+  const registry = new Registry(deps.store, deps.secrets, deps.dataDir, deps.pool, { tracker, evidence, metrics });
   const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens, evidence, metrics });
   const app = new Hono<Env>();
 
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): MantraApp {
       tables: async (ref) => (await deps.pool.tables(ref)).map((t) => t.name),
       columns: (ref, table) => deps.pool.columns(ref, table),
     },
+    composites: compositeRunner(registry),
   }));
 
   app.route('/', adminPage());

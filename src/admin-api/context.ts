@@ -4,6 +4,7 @@ import type { Secrets } from '../security/secrets.ts';
 import type { Session, Store } from '../store/types.ts';
 import type { Tracker } from '../observability/tracker.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import type { CompositeRunner } from '../compose/dry-run.ts';
 
 /** Reaches the connectors (through the worker pool in the server) to help an administrator build operations. */
 export interface ConnectorProbe {
@@ -24,6 +25,8 @@ export interface AdminContext {
   connectors?: ConnectorProbe;
   /** Mails about subscriptions; one over the store's SMTP settings when absent (announce.ts). */
   notifier?: Notifier;
+  /** Runs composites once with sample parameters (the gateway's registry), to help build them. */
+  composites?: CompositeRunner;
 }
 
 /** The signed-in user as the admin API sees it (never the password hash). */

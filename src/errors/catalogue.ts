@@ -53,6 +53,14 @@ export const errorCatalogue = {
   soap_password_digest: { code: 10041, status: 400, id: 'UsernameToken dengan PasswordDigest tidak didukung: kirim kunci akses sebagai PasswordText', en: 'A UsernameToken with PasswordDigest is not supported: send the access key as PasswordText' },
   soap_version: { code: 10042, status: 500, id: 'Versi amplop SOAP tidak dikenal atau tidak sesuai dengan Content-Type', en: 'The SOAP envelope version is unknown or does not match the Content-Type' },
   soap_must_understand: { code: 10043, status: 500, id: 'Header SOAP "{header}" wajib dipahami tetapi tidak dikenal', en: 'SOAP header "{header}" must be understood but is not known' },
+  // Composite operations: a step's own failure keeps its code and status, its message names the step (step_failed).
+  step_failed: { code: 10044, status: 502, id: 'Langkah "{step}" gagal: {reason}', en: 'Step "{step}" failed: {reason}' },
+  step_operation: { code: 10044, status: 502, id: 'Operasi {id} tidak terdaftar atau dinonaktifkan', en: 'Operation {id} is not registered or is disabled' },
+  step_needs: { code: 10044, status: 502, id: 'langkah "{need}" yang ditunggunya gagal', en: 'the step it waits for, "{need}", failed' },
+  step_expression: { code: 10045, status: 502, id: 'ekspresi parameter "{param}" gagal: {reason}', en: 'the expression of parameter "{param}" failed: {reason}' },
+  step_value: { code: 10045, status: 502, id: 'parameter "{param}" bukan satu nilai (didapat {got})', en: 'parameter "{param}" is not a single value (got {got})' },
+  composite_expression: { code: 10045, status: 502, id: 'Ekspresi hasil komposit gagal: {reason}', en: 'The result expression of the composite failed: {reason}' },
+  composite_depth: { code: 10046, status: 502, id: 'Komposit bersarang lebih dari {max} tingkat', en: 'Composites are nested deeper than {max} levels' },
   body_timeout: { code: 10036, status: 408, id: 'Isi permintaan tidak terkirim dalam batas waktu', en: 'The request body did not arrive in time' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
 } as const;

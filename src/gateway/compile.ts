@@ -14,6 +14,9 @@ import { GatewayError } from './errors.ts';
 import type { CompiledOperation, Invoker } from './operation.ts';
 import { dataInvoker } from './invoke/data.ts';
 import { proxyInvoker } from './invoke/proxy.ts';
+import { compositeInvoker } from '../compose/invoker.ts';
+import { compilePlan } from '../compose/plan.ts';
+import type { StepDeps } from '../compose/types.ts';
 
 type Stored<T> = { id: string; version: number; body: T };
 
@@ -25,6 +28,8 @@ export interface CompileDeps {
   settings: SettingsView;
   /** Every address each proxy backend host resolved to, looked up once for this configuration. */
   addresses: ReadonlyMap<string, readonly string[]>;
+  /** For composites: the operations their steps call, resolved when called (so never stale), and their tracks. */
+  steps: StepDeps;
 }
 
 /** What a compiled operation depends on besides itself: it is rebuilt when this changes. */
@@ -81,6 +86,7 @@ export function compileOperation(stored: Stored<Operation>, conn: Stored<Connect
       compiled.invoke = proxyInvoker(id, proxy);
       compiled.dispose = () => proxy.dispose();
     }
+    if (op.kind === 'composite' && op.composite) compiled.invoke = compositeInvoker(compilePlan(op), deps.steps);
   } catch (err) {
     compiled.invoke = failing(id, (err as Error).message);
   }

@@ -1,5 +1,5 @@
 /**
- * The operation contract: every kind (data, proxy, and composite next) compiles, once per configuration, to an
+ * The operation contract: every kind (data, proxy, composite) compiles, once per configuration, to an
  * invoker of one signature. The registry caches compiled operations; the invoke stage only calls the invoker.
  */
 import type { Envelope, FormatName, ResultMeta, Row, Value } from '../formats/types.ts';
@@ -7,6 +7,7 @@ import type { JobEvent } from '../../connectors/pool.ts';
 import type { RowShape } from '../../connectors/types.ts';
 import type { Operation } from '../model/operation.ts';
 import type { Subscription } from '../model/subscription.ts';
+import type { Lang } from '../i18n/index.ts';
 import type jsonata from 'jsonata';
 
 export type ParamValues = Record<string, Value>;
@@ -51,6 +52,17 @@ export interface Output {
   page?: { limit?: number; offset?: number };
   /** The subscription whose field rules shape the rows. */
   subscription?: Subscription;
+  /** `rows`: the rows whole, as values, for a caller inside Mantra (a composite step); default: encoded for `format`. */
+  mode?: 'encoded' | 'rows';
+}
+
+/** Whom a call is for, where an operation calls others on the caller's behalf: the tracks of those calls name them. */
+export interface Caller {
+  remote: string;
+  userAgent: string;
+  lang: Lang;
+  /** How many composites this call runs inside (a guard against cycles that configuration let through). */
+  depth?: number;
 }
 
 export interface InvokeOptions {
@@ -59,8 +71,9 @@ export interface InvokeOptions {
   /** Epoch ms by which the call must end (a composite step's); the operation's own timeout still applies. */
   deadline?: number;
   output: Output;
-  /** For the log. */
+  /** For the log, and the correlation id of the calls a composite makes. */
   requestId: string;
+  caller?: Caller;
 }
 
 /** Runs an operation with validated values; rejects with a GatewayError. */

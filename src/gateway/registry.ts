@@ -9,6 +9,7 @@ import type { SettingsView } from './connector-ref.ts';
 import { builtFrom, compileOperation } from './compile.ts';
 import type { CompiledOperation } from './operation.ts';
 import { Credentials } from './credentials.ts';
+import type { StepDeps } from '../compose/types.ts';
 
 export type { CompiledOperation } from './operation.ts';
 
@@ -26,9 +27,19 @@ export class Registry {
   #settings: Settings = SettingsSchema.parse({});
   #settingsVersion = 0;
 
-  /** `dataDir`: the server's data directory, which file connectors may never open. */
-  constructor(private store: Store, private secrets: Secrets, private dataDir: string, private pool: ConnectorPool) {
+  /** What composite steps use: operations as they are when called, and where their tracks go. */
+  readonly steps: StepDeps;
+
+  /**
+   * `dataDir`: the server's data directory, which file connectors may never open. `tracks`: where the tracks of
+   * composite steps go (the pipeline's own).
+   */
+  constructor(
+    private store: Store, private secrets: Secrets, private dataDir: string, private pool: ConnectorPool,
+    tracks: Omit<StepDeps, 'resolve' | 'tracksOn'>,
+  ) {
     store.onChange(() => (this.#stale = true));
+    this.steps = { ...tracks, resolve: (id) => this.#ops.get(id), tracksOn: () => this.#settings.tracks };
   }
 
   get settings(): Settings {
@@ -83,7 +94,7 @@ export class Registry {
     }
     // Proxy backends are looked up again here, once per configuration: a name may have come to mean an internal address.
     const addresses = await lookupBackends(changed.flatMap(({ stored }) => (stored.body.proxy ? backendUrls(stored.body.proxy) : [])));
-    const deps = { secrets: this.secrets, pool: this.pool, dataDir: this.dataDir, settings: view, addresses };
+    const deps = { secrets: this.secrets, pool: this.pool, dataDir: this.dataDir, settings: view, addresses, steps: this.steps };
     for (const { stored, conn } of changed) next.set(stored.id, compileOperation(stored, conn, deps));
     // Replaced and removed ones alike, once nothing new is awaited any more.
     for (const [id, old] of this.#ops) if (next.get(id) !== old) old.dispose();

@@ -9,7 +9,7 @@ export type { InvokeResult, ParamValues, StreamResult, ValueResult } from './ope
 
 /** A call as every caller interface hands it to the pipeline; nothing here knows Hono. */
 export interface GatewayRequest {
-  interface: 'compat' | 'v1' | 'soap';
+  interface: 'compat' | 'v1' | 'soap' | 'composite';
   agency: string;
   service: string;
   operation: string;

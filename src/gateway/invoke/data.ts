@@ -47,6 +47,7 @@ export function dataInvoker(data: DataPlan, pool: Pool): Invoker {
 
   return async function invokeData(values, { signal, deadline, output, requestId }) {
     const { page } = output;
+    const whole = data.whole || output.mode === 'rows';
     const limit = page?.limit !== undefined ? Math.min(page.limit, data.limit ?? Infinity) : undefined;
     const offset = page?.offset;
     const plan = data.plan(values, limit !== undefined || offset !== undefined ? { limit, offset } : undefined);
@@ -60,7 +61,7 @@ export function dataInvoker(data: DataPlan, pool: Pool): Invoker {
       rowCap: data.rowCap,
       truncate: data.truncate,
       shape: withFieldRules(data.shape, output.subscription),
-      output: data.whole
+      output: whole
         ? { mode: 'rows' as const }
         : {
             mode: 'encode' as const,
@@ -78,7 +79,7 @@ export function dataInvoker(data: DataPlan, pool: Pool): Invoker {
     const fail = (error: { kind: string; message: string }) => failed(requestId, error);
     try {
       const first = await reading.done;
-      if (data.whole) return await collectRows(first, data.rowCap, fail);
+      if (whole) return await collectRows(first, data.rowCap, fail);
       if (Array.isArray(first)) return decide(first, meta, fail);
       return await readAhead(first, meta, fail);
     } finally {

@@ -10,6 +10,7 @@ export function invoke(): Stage {
       deadline: req.deadline,
       output: { format: req.format, envelope: req.envelope, page: req.page, subscription: ctx.subscription },
       requestId: req.requestId,
+      caller: req,
     });
     if (req.refuseEmpty && result.kind === 'value' && result.rows?.length === 0) {
       throw new GatewayError('empty_result', { agency: req.agency, service: req.service, operation: req.operation });
