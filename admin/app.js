@@ -1,111 +1,168 @@
-// The admin page: login (with a TOTP code when the user has one), first password change, and the configuration lists,
-// in Indonesian or English.
-const text = {
-  id: {
-    logout: 'Keluar', 'login.title': 'Masuk ke Mantra', 'login.username': 'Nama pengguna', 'login.password': 'Kata sandi',
-    'login.submit': 'Masuk', 'login.code': 'Kode autentikator (6 angka)', 'change.title': 'Ganti kata sandi sekali pakai', 'change.new': 'Kata sandi baru (minimal 12 karakter)',
-    'change.submit': 'Simpan', 'nav.agencies': 'Instansi', 'nav.services': 'Layanan', 'nav.operations': 'Operasi',
-    'nav.connectors': 'Konektor', empty: 'Belum ada data', failed: 'Gagal', slug: 'Kode', name: 'Nama', agency: 'Instansi',
-    service: 'Layanan', kind: 'Jenis', description: 'Keterangan',
-  },
-  en: {
-    logout: 'Log out', 'login.title': 'Sign in to Mantra', 'login.username': 'Username', 'login.password': 'Password',
-    'login.submit': 'Sign in', 'login.code': 'Authenticator code (6 digits)', 'change.title': 'Change the one-time password', 'change.new': 'New password (at least 12 characters)',
-    'change.submit': 'Save', 'nav.agencies': 'Agencies', 'nav.services': 'Services', 'nav.operations': 'Operations',
-    'nav.connectors': 'Connectors', empty: 'Nothing yet', failed: 'Failed', slug: 'Slug', name: 'Name', agency: 'Agency',
-    service: 'Service', kind: 'Kind', description: 'Description',
-  },
-};
-const columns = {
-  agencies: ['slug', 'name', 'description'],
-  services: ['agency', 'slug', 'name'],
-  operations: ['agency', 'service', 'slug', 'kind', 'description'],
-  connectors: ['agency', 'slug', 'kind', 'description'],
-};
-let lang = localStorage.getItem('mantra.lang') || (navigator.language.startsWith('en') ? 'en' : 'id');
-let csrf = '';
-const $ = (id) => document.getElementById(id);
-const t = (key) => text[lang][key] ?? key;
+// The admin page: session, navigation and the screens, one module each. Everything it shows comes from the admin
+// API (and, for the public catalogue, the gateway's catalogue); every text from messages.js.
+import { api, setCsrf, whenSignedOut } from './api.js';
+import { fill, h, toast } from './dom.js';
+import { currentLang, onLangChange, setLang, t, translatePage } from './i18n.js';
+import { can, setUser, user } from './roles.js';
+import { setTimeZone } from './time.js';
+import { renderLogin } from './screen-login.js';
+import { renderDashboard } from './screen-dashboard.js';
+import { renderAgencies } from './screen-agencies.js';
+import { renderUsers } from './screen-users.js';
+import { renderConnectors } from './screen-connectors.js';
+import { renderServices } from './screen-services.js';
+import { renderOperation } from './screen-operation.js';
+import { renderConsole } from './screen-console.js';
+import { renderCatalogue } from './screen-catalogue.js';
+import { renderConsumers } from './screen-consumers.js';
+import { renderSubscriptions } from './screen-subscriptions.js';
+import { renderTracks } from './screen-tracks.js';
+import { renderSettings } from './screen-settings.js';
+import { renderProfile } from './screen-profile.js';
 
-function applyLang() {
-  document.documentElement.lang = lang;
-  $('lang').value = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+/** Screens in navigation order: hash, message key, renderer; `public` ones need no sign-in. */
+const screens = [
+  { id: 'dashboard', render: renderDashboard },
+  { id: 'agencies', render: renderAgencies },
+  { id: 'users', render: renderUsers },
+  { id: 'connectors', render: renderConnectors },
+  { id: 'services', render: renderServices },
+  { id: 'console', render: renderConsole },
+  { id: 'catalogue', render: renderCatalogue, public: true },
+  { id: 'consumers', render: renderConsumers },
+  { id: 'subscriptions', render: renderSubscriptions },
+  { id: 'tracks', render: renderTracks },
+  { id: 'settings', render: renderSettings },
+  { id: 'profile', render: renderProfile },
+];
+const hidden = [{ id: 'operation', render: renderOperation, nav: 'services' }];
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+let session = null;
+
+function route() {
+  const [id = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return { id, rest };
 }
 
-async function api(path, options = {}) {
-  const res = await fetch(`api${path}`, {
-    ...options,
-    headers: { 'content-type': 'application/json', 'accept-language': lang, 'x-csrf-token': csrf, ...(options.headers || {}) },
-  });
-  const body = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) throw Object.assign(new Error(body?.message || `${t('failed')} (${res.status})`), { key: body?.error });
-  return body;
+function renderNav(active) {
+  nav.hidden = !session;
+  if (!session) return;
+  fill(nav, screens.filter((s) => s.public || can.see[s.id]?.()).map((s) =>
+    h('a', { href: `#/${s.id}`, 'aria-current': s.id === active ? 'page' : undefined }, t(`nav.${s.id}`))));
 }
 
-function show(id) {
-  for (const s of ['login', 'change', 'home']) $(s).classList.toggle('hidden', s !== id);
-  $('logout').classList.toggle('hidden', id === 'login');
-}
-
-async function list(name) {
-  for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b.dataset.list === name);
-  const rows = await api(`/${name}`);
-  const items = Array.isArray(rows) ? rows : rows.items ?? [];
-  $('list').querySelector('thead').innerHTML = '<tr>' + columns[name].map((c) => `<th>${t(c)}</th>`).join('') + '</tr>';
-  const tbody = $('list').querySelector('tbody');
-  tbody.replaceChildren();
-  for (const item of items) {
-    const tr = document.createElement('tr');
-    for (const c of columns[name]) {
-      const td = document.createElement('td');
-      td.textContent = item[c] ?? '';
-      tr.append(td);
-    }
-    tbody.append(tr);
+async function show() {
+  const { id, rest } = route();
+  const screen = [...screens, ...hidden].find((s) => s.id === id);
+  if (screen?.public && !session) {
+    renderNav(id);
+    return run(screen, rest);
   }
-  if (items.length === 0) tbody.innerHTML = `<tr><td colspan="${columns[name].length}">${t('empty')}</td></tr>`;
+  if (!session) return renderLogin(main, signedIn);
+  if (session.mustChangePassword || session.totpEnrolmentRequired) {
+    renderNav('profile');
+    return renderProfile(main, [], { forced: true, session, done: refreshSession });
+  }
+  const allowed = screen && (screen.public || can.see[screen.nav ?? screen.id]?.());
+  if (!allowed) {
+    location.replace('#/dashboard');
+    return;
+  }
+  renderNav(screen.nav ?? screen.id);
+  return run(screen, rest);
 }
 
-$('lang').addEventListener('change', (e) => {
-  lang = e.target.value;
-  localStorage.setItem('mantra.lang', lang);
-  applyLang();
-});
-$('login').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  $('login-error').textContent = '';
+async function run(screen, rest) {
+  fill(main, h('p', { class: 'muted' }, t('common.loading')));
   try {
-    const code = $('code-row').classList.contains('hidden') ? undefined : $('code').value;
-    const session = await api('/login', { method: 'POST', body: JSON.stringify({ username: $('username').value, password: $('password').value, code }) });
-    csrf = session.csrf;
-    if (session.user?.mustChangePassword) return show('change');
-    show('home');
-    await list('agencies');
+    await screen.render(main, rest, { session });
   } catch (err) {
-    $('login-error').textContent = err.message;
-    // The password was right and the user has two-step sign-in: ask for the code.
-    if (err.key === 'totp_required') {
-      $('code-row').classList.remove('hidden');
-      $('code').focus();
-    }
+    fill(main, h('div', { class: 'error-box', role: 'alert' }, err.message));
   }
-});
-$('change').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  $('change-error').textContent = '';
+  document.title = `${t(`nav.${screen.nav ?? screen.id}`)} — ${document.getElementById('brand-name').textContent}`;
+  main.focus({ preventScroll: true });
+}
+
+function showWho() {
+  const u = user();
+  document.getElementById('who').textContent = u ? `${u.fullName || u.username} · ${t(`role.${u.role}`)}${u.agency ? ` · ${u.agency}` : ''}` : '';
+  document.getElementById('logout').hidden = !u;
+}
+
+function signedIn(info) {
+  session = info;
+  setCsrf(info.csrf);
+  setUser(info.user);
+  showWho();
+  if (!route().id || route().id === 'login') location.hash = '#/dashboard';
+  else show();
+}
+
+async function refreshSession() {
   try {
-    await api('/password', { method: 'POST', body: JSON.stringify({ current: $('password').value, new: $('new-password').value }) });
-    show('home');
-    await list('agencies');
-  } catch (err) {
-    $('change-error').textContent = err.message;
+    signedIn(await api('/session'));
+    show();
+  } catch {
+    session = null;
+    show();
   }
+}
+
+async function branding() {
+  try {
+    const b = await api('/branding');
+    setTimeZone(b.timeZone);
+    if (b.name) document.getElementById('brand-name').textContent = b.name;
+    const logo = document.getElementById('brand-logo');
+    logo.hidden = !b.logo;
+    if (b.logo) {
+      logo.src = b.logo;
+      logo.alt = t('app.logo', { name: b.name || 'Mantra' });
+    }
+  } catch {
+    // The defaults stay: Mantra, Asia/Jakarta.
+  }
+}
+
+whenSignedOut(() => {
+  if (!session) return;
+  session = null;
+  setUser(null);
+  showWho();
+  toast(t('app.sessionEnded'), 'bad');
+  show();
 });
-$('logout').addEventListener('click', async () => {
+
+document.getElementById('lang').addEventListener('change', (e) => setLang(e.target.value));
+onLangChange(() => {
+  translatePage();
+  showWho();
+  show();
+});
+document.getElementById('logout').addEventListener('click', async () => {
   await api('/logout', { method: 'POST' }).catch(() => {});
-  csrf = '';
-  show('login');
+  session = null;
+  setUser(null);
+  setCsrf('');
+  showWho();
+  location.hash = '#/';
+  show();
 });
-for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => list(b.dataset.list).catch((err) => alert(err.message)));
-applyLang();
+window.addEventListener('hashchange', show);
+
+document.documentElement.lang = currentLang();
+document.getElementById('lang').value = currentLang();
+translatePage();
+await branding();
+try {
+  const info = await api('/session');
+  session = info;
+  setCsrf(info.csrf);
+  setUser(info.user);
+} catch {
+  session = null;
+}
+showWho();
+show();

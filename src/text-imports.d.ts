@@ -2,3 +2,4 @@
 declare module '*.html' { const text: string; export default text; }
 declare module '*.js' { const text: string; export default text; }
 declare module '*.tsv' { const text: string; export default text; }
+declare module '*.css' { const text: string; export default text; }
