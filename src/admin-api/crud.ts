@@ -58,7 +58,7 @@ export function mountCrud<K extends CrudKind>(
     const entity = parseOrThrow(kinds[kind].schema, draft.entity, lang) as EntityOf<K>;
     const missing = await missingReferences(kind, entity, async (k, id) => (await store.get(k, id)) !== undefined);
     if (missing.length) {
-      throw invalid(missing.map((r) => ({ path: r.path, key: 'reference_missing', vars: { kind: r.kind, id: r.id } })), 'reference');
+      throw invalid(missing.map((r) => ({ path: r.path, key: r.key ?? 'reference_missing', vars: { kind: r.kind, id: r.id, ...r.vars } })), 'reference');
     }
     await res.check?.(entity, w);
     if (stored && sameBody(stored.body, entity)) return { saved: stored, reveal: draft.reveal };

@@ -15,6 +15,8 @@ import { mountSettingsRoutes } from './settings-routes.ts';
 import { mountAuditRoutes } from './audit-routes.ts';
 import { mountStatsRoutes } from './stats-routes.ts';
 import { mountUserAdminRoutes } from './user-admin-routes.ts';
+import { mountBrandingRoutes } from './branding-routes.ts';
+import { mountSmtpTestRoutes } from './smtp-test-routes.ts';
 
 export type { AdminContext, AdminEnv, AdminUser, ConnectorProbe } from './context.ts';
 export { ensureFirstAdmin, resetPassword } from './first-admin.ts';
@@ -55,6 +57,8 @@ export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   mountSettingsRoutes(app, guards, ctx);
   mountAuditRoutes(app, guards, ctx);
   mountStatsRoutes(app, guards, ctx);
+  mountBrandingRoutes(app, ctx);
+  mountSmtpTestRoutes(app, guards, ctx);
 
   // doc31's document, built once: generating it costs ~100 ms, too much to repeat for every anonymous request.
   let document: unknown;

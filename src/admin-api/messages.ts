@@ -103,6 +103,16 @@ export const messages = {
     id: 'Pemeriksaan konektor tidak tersedia di proses ini',
     en: 'Connector probing is not available in this process',
   },
+  smtp_missing: {
+    id: 'Server surat (SMTP) belum diatur: simpan pengaturan SMTP terlebih dahulu',
+    en: 'No mail server (SMTP) is set up: save the SMTP settings first',
+  },
+  mail_failed: { id: 'Server surat menolak atau tidak menjawab', en: 'The mail server refused or did not answer' },
+  mail_test_subject: { id: 'Mantra: surel uji', en: 'Mantra: test mail' },
+  mail_test_text: {
+    id: 'Surel ini dikirim oleh {user} dari halaman admin Mantra untuk menguji pengaturan SMTP. Pemberitahuan langganan akan sampai dengan cara yang sama.',
+    en: 'This mail was sent by {user} from the Mantra admin page to test the SMTP settings. Subscription notifications will arrive the same way.',
+  },
   internal: { id: 'Terjadi kesalahan internal', en: 'Internal error' },
   'kind.agency': { id: 'Instansi', en: 'Agency' },
   'kind.user': { id: 'Pengguna', en: 'User' },

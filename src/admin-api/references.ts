@@ -1,6 +1,7 @@
 import type { EntityOf, Kind } from '../model/index.ts';
 
-type Ref = { path: string; kind: Kind; id: string };
+/** `key` and `vars`: a message of its own when the path alone does not say enough (a composite's step by name). */
+type Ref = { path: string; kind: Kind; id: string; key?: 'composite_operation_missing'; vars?: Record<string, string> };
 
 /**
  * Every reference between entities, written once: what an entity points to (checked when it is written)
@@ -15,9 +16,11 @@ const references: { [K in Kind]?: (e: EntityOf<K>) => Ref[] } = {
     { path: 'service', kind: 'service', id: `${o.agency}/${o.service}` },
     ...(o.data ? [{ path: 'data.connector', kind: 'connector' as const, id: `${o.agency}/${o.data.connector}` }] : []),
     ...(o.proxy?.connector ? [{ path: 'proxy.connector', kind: 'connector' as const, id: `${o.agency}/${o.proxy.connector}` }] : []),
-    ...(o.composite?.steps ?? []).map((s, i) => ({
+    // A composite calling itself is a cycle, which its own check names; it does not keep itself from being deleted.
+    ...(o.composite?.steps ?? []).flatMap((s, i) => (s.agency === o.agency && s.service === o.service && s.operation === o.slug ? [] : [{
       path: `composite.steps.${i}.operation`, kind: 'operation' as const, id: `${s.agency}/${s.service}/${s.operation}`,
-    })),
+      key: 'composite_operation_missing' as const, vars: { step: s.name },
+    }])),
   ],
   subscription: (s) => [
     { path: 'operation', kind: 'operation', id: `${s.agency}/${s.service}/${s.operation}` },

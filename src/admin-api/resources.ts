@@ -20,6 +20,7 @@ import { AdminError, invalid } from './errors.ts';
 import { newPassword as password } from './password-rules.ts';
 import { redactSecrets, sealSecrets } from './secret-fields.ts';
 import { assertFileAllowed, assertWriteRole, currentSettings } from './confinement.ts';
+import { assertComposite } from './composite-checks.ts';
 
 export type CrudKind = Exclude<Kind, 'settings'>;
 
@@ -140,6 +141,8 @@ const operation: Resource<'operation'> = {
   },
   toView: ({ prepared: _, ...entity }) => redactSecrets('operation', entity),
   check: async (op, { ctx, user }) => {
+    // A composite is planned at save: every problem is refused here, naming its step.
+    if (op.composite) await assertComposite(op, ctx.store);
     // A data operation's statement is compiled at save: bad SQL forms and unmarked writes are refused here.
     if (!op.data) return;
     assertWriteRole(op, user, await currentSettings(ctx));

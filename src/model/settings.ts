@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { Role } from './user.ts';
 import { parseIpEntry } from '../security/ip-allowlist.ts';
 import { MailTemplates, Smtp } from './mail-settings.ts';
+import { Branding } from './branding.ts';
 
 export const Settings = z
   .object({
@@ -48,6 +49,8 @@ export const Settings = z
     smtp: Smtp.optional(),
     /** Changed notification texts; an event or language left out keeps the built-in text. */
     mailTemplates: MailTemplates.default({}),
+    /** Name, logo and time zone of the admin page (public: GET /admin/api/branding). */
+    branding: Branding.optional(),
   })
   .strict()
   .openapi('Settings');

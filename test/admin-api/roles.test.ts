@@ -187,6 +187,10 @@ describe('admin api: the matrix of roles × endpoints', () => {
     // No track here kept its answer: an administrator gets past the guard to a 404, everyone else is stopped at it.
     'GET /audit/tracks/{seq}/answer': { allow: admin, request: () => ({ path: '/audit/tracks/1/answer' }), found: 404 },
     'GET /stats': { allow: all, request: () => ({ path: '/stats' }) },
+    // Public: the sign-in page shows it before anyone signs in.
+    'GET /branding': { allow: all, request: () => ({ path: '/branding' }) },
+    // No SMTP settings here: an administrator gets past the guard to a 409, everyone else is stopped at it.
+    'POST /settings/smtp-test': { allow: admin, request: () => ({ path: '/settings/smtp-test', json: { to: 'uji@example.go.id' } }), found: 409 },
 
     'GET /agencies': { allow: all, request: () => ({ path: '/agencies' }) },
     'POST /agencies': { allow: admin, request: () => ({ path: '/agencies', json: { slug: next('ag-'), name: 'X' } }) },

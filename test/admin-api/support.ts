@@ -16,6 +16,11 @@ import { Secrets } from '../../src/security/secrets.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
 import { Settings } from '../../src/model/settings.ts';
+import { Registry } from '../../src/gateway/registry.ts';
+import { createPool } from '../../connectors/pool.ts';
+import { Evidence } from '../../src/audit/evidence.ts';
+import { Metrics } from '../../src/observability/metrics.ts';
+import { compositeRunner } from '../../src/compose/dry-run.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -101,7 +106,11 @@ export function harness(): Harness {
   const secrets = new Secrets(randomBytes(32));
   const tracker = new Tracker(store);
   const { probe, seen } = sqliteProbe();
-  const app = new Hono().route('/admin/api', createAdminApi({ store, secrets, dataDir: dir, tracker, connectors: probe }));
+  // Composite dry runs go through a gateway registry of their own, connectors inline.
+  const pool = createPool({ size: 0 });
+  const registry = new Registry(store, secrets, dir, pool, { tracker, evidence: new Evidence(dir, secrets), metrics: new Metrics() });
+  const composites = compositeRunner(registry);
+  const app = new Hono().route('/admin/api', createAdminApi({ store, secrets, dataDir: dir, tracker, connectors: probe, composites }));
 
   async function call(method: string, url: string, opts: CallOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = {};
@@ -130,6 +139,7 @@ export function harness(): Harness {
   return {
     dir, files, store, secrets, tracker, app, seen, call, user,
     close() {
+      void pool.close();
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(files, { recursive: true, force: true });
