@@ -17,6 +17,7 @@ import { mountStatsRoutes } from './stats-routes.ts';
 import { mountUserAdminRoutes } from './user-admin-routes.ts';
 import { mountBrandingRoutes } from './branding-routes.ts';
 import { mountSmtpTestRoutes } from './smtp-test-routes.ts';
+import { mountCompositeRoutes } from './composite-routes.ts';
 
 export type { AdminContext, AdminEnv, AdminUser, ConnectorProbe } from './context.ts';
 export { ensureFirstAdmin, resetPassword } from './first-admin.ts';
@@ -59,6 +60,7 @@ export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   mountStatsRoutes(app, guards, ctx);
   mountBrandingRoutes(app, ctx);
   mountSmtpTestRoutes(app, guards, ctx);
+  mountCompositeRoutes(app, guards, ctx);
 
   // doc31's document, built once: generating it costs ~100 ms, too much to repeat for every anonymous request.
   let document: unknown;

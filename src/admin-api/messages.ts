@@ -1,4 +1,5 @@
 import type { Catalogue } from '../i18n/index.ts';
+import { compositeMessages } from '../compose/messages.ts';
 
 /** Every message of the admin API, Bahasa Indonesia first. Keys double as the `error` code of error bodies. */
 export const messages = {
@@ -114,6 +115,7 @@ export const messages = {
     en: 'This mail was sent by {user} from the Mantra admin page to test the SMTP settings. Subscription notifications will arrive the same way.',
   },
   internal: { id: 'Terjadi kesalahan internal', en: 'Internal error' },
+  ...compositeMessages,
   'kind.agency': { id: 'Instansi', en: 'Agency' },
   'kind.user': { id: 'Pengguna', en: 'User' },
   'kind.connector': { id: 'Konektor', en: 'Connector' },

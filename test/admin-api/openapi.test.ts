@@ -20,6 +20,7 @@ const expected: Record<string, string[]> = {
   '/users/{username}/reset-password': ['post'], '/users/{username}/totp/reset': ['post'], '/settings': ['get', 'put'],
   '/audit/tracks': ['get'], '/audit/verify': ['get'], '/audit/checkpoints': ['get'], '/audit/subject': ['post'],
   '/audit/tracks/{seq}/answer': ['get'], '/stats': ['get'],
+  '/composites/validate': ['post'], '/operations/{agency}/{service}/{slug}/dry-run': ['post'],
   '/branding': ['get'], '/settings/smtp-test': ['post'],
 };
 

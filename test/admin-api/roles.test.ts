@@ -139,6 +139,11 @@ describe('admin api: the matrix of roles × endpoints', () => {
     await put('subscription', Subscription.parse({ id, consumer: 'b/app', ...op, status, keyHash: h.secrets.hashKey(id) }));
     return id;
   }
+  /** A composite of agency a over its data operation. */
+  const composite = (slug: string) => ({
+    agency: 'a', service: 'kependudukan', slug, kind: 'composite', params: [{ name: 'nik' }],
+    composite: { steps: [{ name: 'penduduk', ...op, params: { nik: 'params.nik' } }] },
+  });
   async function consumer() {
     const slug = next('app-');
     await put('consumer', { agency: 'b', slug, name: '' });
@@ -283,6 +288,16 @@ describe('admin api: the matrix of roles × endpoints', () => {
         const body = { agency: 'a', service: 'kependudukan', slug, kind: 'data', data: { form: 'sql', connector: 'db', sql: 'select 1' } };
         await put('operation', Operation.parse(body));
         return { path: `/operations/a/kependudukan/${slug}` };
+      },
+    },
+    // Building composites is writing operations: the same roles, within their agency.
+    'POST /composites/validate': { allow: agencyA, request: () => ({ path: '/composites/validate', json: composite(next('komposit_')) }) },
+    'POST /operations/{agency}/{service}/{slug}/dry-run': {
+      allow: agencyA,
+      request: async () => {
+        const slug = next('komposit_');
+        await put('operation', Operation.parse(composite(slug)));
+        return { path: `/operations/a/kependudukan/${slug}/dry-run`, json: { params: { nik: '3201000000000042' } } };
       },
     },
 
