@@ -1,5 +1,6 @@
 import type { Operation } from '../model/operation.ts';
 import type { Parameter } from '../model/parameter.ts';
+import { compositeAnswerSchema } from '../compose/openapi.ts';
 
 const paramSchema: Record<Parameter['type'], Record<string, unknown>> = {
   string: { type: 'string' },
@@ -53,7 +54,11 @@ export function openApiFor(title: string, ops: Operation[]) {
     const ok = {
       description: 'OK',
       content: {
-        'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: op.verify ? verdictRow : rowSchema(op) }, meta: { type: 'object' } } } },
+        'application/json': {
+          schema: op.composite && !op.verify
+            ? compositeAnswerSchema(op)
+            : { type: 'object', properties: { data: { type: 'array', items: op.verify ? verdictRow : rowSchema(op) }, meta: { type: 'object' } } },
+        },
         'application/xml': {}, 'text/csv': {}, 'application/x-ndjson': {},
       },
     };

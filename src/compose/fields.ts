@@ -9,7 +9,7 @@ export function knownFields(op: Operation): string[] | undefined {
   if (op.verify) return ['match', 'result'];
   if (op.shape?.jsonata) return undefined;
   if (op.shape?.fields?.length) return op.shape.fields.map((f) => f.as ?? f.from);
-  if (op.data?.write) return ['affected_rows'];
+  if (op.data?.form === 'table' && op.data.action !== 'select') return ['affected_rows'];
   if (op.data?.form === 'table' && op.data.columns.length && !op.data.columns.some((c) => c.includes('.'))) return op.data.columns;
   if (op.composite && !op.composite.expression) return op.composite.steps.map((s) => s.name);
   return undefined;
