@@ -13,6 +13,7 @@ import { trackIngester } from './track-chain.ts';
 import { TrackIngest } from './track-ingest.ts';
 import { TrackLog } from './track-log.ts';
 import { decodeLine } from './track-line.ts';
+import { readSpans } from './track-span.ts';
 import { type StatsChunk, sumTracks } from './stats-table.ts';
 import { openTrailReader } from './trail-reader.ts';
 import { trailUpkeep, type TrailUpkeep } from './trail-upkeep.ts';
@@ -150,7 +151,7 @@ class SqliteStore implements Store {
     const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
     const trackLog = (this.#log = new TrackLog(logDir, last.seq ?? 0));
     this.#ingest = new TrackIngest(
-      (text, stats) => this.#writer?.running ? this.#writer.ingest(text, stats) : this.#exclusive(() => this.#ingestHere(text, stats)),
+      (spans, stats) => this.#writer?.running ? this.#writer.ingest(spans, stats) : this.#exclusive(() => this.#ingestHere(readSpans(spans), stats)),
       (upTo) => trackLog.release(upTo),
       INGEST_MS,
     );
@@ -281,8 +282,8 @@ class SqliteStore implements Store {
     if (this.#ingest.overloaded) return Promise.reject(new Error('the tracks table keeps refusing tracks'));
     try {
       const from = this.#log.lastSeq + 1;
-      const text = this.#log.append(rows);
-      this.#ingest.add(text, sumTracks(rows, from, this.#log.lastSeq));
+      this.#log.append(rows);
+      this.#ingest.add(this.#log.lastSpan, sumTracks(rows, from, this.#log.lastSeq));
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);

@@ -49,13 +49,17 @@ export const failed = (t: { status: number; code: number }) => t.status >= 400 |
  */
 export function sumTracks(rows: TrackInput[], from: number, to: number): StatsChunk {
   const sums = new Map<string, StatsSum>();
+  let s: StatsSum | undefined;
   for (const t of rows) {
     if (!countsAsCall(t)) continue;
-    const minute = t.at.slice(0, 16);
     const consumer = t.consumer ?? '';
-    const id = `${minute} ${t.agency}/${t.service}/${t.operation} ${consumer}`;
-    let s = sums.get(id);
-    if (!s) sums.set(id, (s = [minute, t.agency, t.service, t.operation, consumer, 0, 0, 0, []]));
+    // Calls of one batch are mostly of one operation and consumer: the sum before is checked first.
+    if (!s || s[3] !== t.operation || s[4] !== consumer || s[2] !== t.service || s[1] !== t.agency || !t.at.startsWith(s[0])) {
+      const minute = t.at.slice(0, 16);
+      const id = `${minute} ${t.agency}/${t.service}/${t.operation} ${consumer}`;
+      s = sums.get(id);
+      if (!s) sums.set(id, (s = [minute, t.agency, t.service, t.operation, consumer, 0, 0, 0, []]));
+    }
     s[5]++;
     if (failed(t)) s[6]++;
     s[7] += t.durationMs;

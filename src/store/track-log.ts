@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { encodeLine } from './track-line.ts';
 import type { TrackInput } from './types.ts';
+import type { Span } from './track-span.ts';
 
 /** A segment is closed past this size; it is deleted once its tracks are in the database. */
 const SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -20,6 +21,8 @@ export class TrackLog {
   #current = { file: '', bytes: 0 };
   #closed: { file: string; lastSeq: number }[] = [];
   #number: number;
+  /** Where the last append wrote its lines. */
+  lastSpan: Span = { file: '', offset: 0, length: 0 };
 
   constructor(private dir: string, private seq: number) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -54,6 +57,7 @@ export class TrackLog {
       throw err;
     }
     this.seq = seq;
+    this.lastSpan = { file: this.#current.file, offset: this.#current.bytes, length: bytes };
     this.#current.bytes += bytes;
     if (this.#current.bytes >= SEGMENT_BYTES) this.#endSegment();
     return text;

@@ -1,13 +1,14 @@
 import { createWorker, runtime } from '../runtime/index.ts';
 import { log } from '../observability/log.ts';
 import type { StatsChunk } from './stats-table.ts';
+import type { Span } from './track-span.ts';
 
 /** Upkeep the writer runs on a timer, or at once when asked (tests, the admin API). */
 export type UpkeepTask = 'checkpoint' | 'prune';
 
 export type ToWriter =
   | { t: 'start'; file: string; intervalMs: number; signingKey: string; checkpointMs: number; pruneMs: number }
-  | { t: 'ingest'; id: number; text: string; stats: StatsChunk[] }
+  | { t: 'ingest'; id: number; spans: Span[]; stats: StatsChunk[] }
   | { t: 'upkeep'; id: number; task: UpkeepTask }
   | { t: 'stop' };
 export type FromWriter =
@@ -30,8 +31,8 @@ export interface WriterThread {
   ready: Promise<boolean>;
   /** Whether ingest may be called: false before ready, after stop and after a failure. */
   readonly running: boolean;
-  /** Moves track-log lines into the tracks table (trackIngester); resolves with the highest seq once committed. */
-  ingest(text: string, stats: StatsChunk[]): Promise<number>;
+  /** Moves track-log lines (read from their spans) into the tracks table; resolves with the highest seq once committed. */
+  ingest(spans: Span[], stats: StatsChunk[]): Promise<number>;
   /** Runs a checkpoint or the retention now, after the batches sent before it. */
   upkeep(task: UpkeepTask): Promise<unknown>;
   stop(): Promise<void>;
@@ -45,7 +46,7 @@ export interface WriterThread {
  * batches it had not confirmed are handed back (ingestion is idempotent) and the serving thread ingests again.
  */
 export function startWriterThread(
-  file: string, signingKey: string, setAutoCheckpoint: (pages: number) => void, intervalMs = 250,
+  file: string, signingKey: string, setAutoCheckpoint: (pages: number) => void, intervalMs = 1000,
 ): WriterThread {
   let worker: Worker;
   try {
@@ -114,7 +115,7 @@ export function startWriterThread(
     get running() {
       return running;
     },
-    ingest: (text, stats) => ask<number>((id) => ({ t: 'ingest', id, text, stats })),
+    ingest: (spans, stats) => ask<number>((id) => ({ t: 'ingest', id, spans, stats })),
     upkeep: (task) => ask((id) => ({ t: 'upkeep', id, task })),
     async stop() {
       if (!running) {

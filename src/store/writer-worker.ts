@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { FromWriter, ToWriter, UpkeepTask } from './writer-thread.ts';
 import { trackIngester } from './track-chain.ts';
+import { readSpans } from './track-span.ts';
 import { trailUpkeep, type TrailUpkeep } from './trail-upkeep.ts';
 import { keyIdOf } from '../audit/keys.ts';
 
@@ -47,7 +48,7 @@ port.onmessage = (e) => {
   const msg = e.data;
   if (msg.t === 'ingest') {
     try {
-      port.postMessage({ t: 'ingested', id: msg.id, upTo: ingest!(msg.text, msg.stats) });
+      port.postMessage({ t: 'ingested', id: msg.id, upTo: ingest!(readSpans(msg.spans), msg.stats) });
     } catch (err) {
       port.postMessage({ t: 'refused', id: msg.id, message: message(err) });
     }

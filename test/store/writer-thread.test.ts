@@ -93,8 +93,10 @@ describe('store writer thread', () => {
       assert.equal(await thread.ready, true);
       assert.equal(thread.running, true);
       for (let b = 0; b < 200; b++) await store.appendTracks(batch(4));
-      await sleep(400); // the thread ingests on its own and checkpoints
-      assert.ok(fs.statSync(path.join(dir, 'mantra.db')).size > 150_000, 'tracks reached the database file');
+      // The thread ingests on its own and checkpoints (every second).
+      const size = () => fs.statSync(path.join(dir, 'mantra.db')).size;
+      for (let waited = 0; size() <= 150_000 && waited < 5000; waited += 100) await sleep(100);
+      assert.ok(size() > 150_000, 'tracks reached the database file');
       await thread.stop();
       assert.equal(thread.running, false);
       await store.appendTracks(batch(2)); // after it: the serving thread again
