@@ -87,7 +87,7 @@ async function run(screen, rest) {
 
 function showWho() {
   const u = user();
-  document.getElementById('who').textContent = u ? `${u.fullName || u.username} · ${t(`role.${u.role}`)}${u.agency ? ` · ${u.agency}` : ''}` : '';
+  document.getElementById('who').textContent = u ? `${u.fullName ? `${u.fullName} (${u.username})` : u.username} · ${t(`role.${u.role}`)}${u.agency ? ` · ${u.agency}` : ''}` : '';
   document.getElementById('logout').hidden = !u;
 }
 

@@ -133,7 +133,14 @@ function topChart(id, title, entries) {
         { label: t('dash.failed'), data: top.map((e) => e.total.errors), backgroundColor: colour(6), stack: 's' },
       ],
     },
-    options: { indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } } },
+    options: {
+      indexAxis: 'y',
+      scales: {
+        x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        // Long names keep their end (the operation), the whole name is in the tooltip and the table.
+        y: { stacked: true, ticks: { callback(v) { const l = this.getLabelForValue(v); return l.length > 26 ? `…${l.slice(-25)}` : l; } } },
+      },
+    },
   }, [
     { label: t('dash.name'), value: (e) => e.name },
     { label: t('dash.calls'), value: (e) => number(e.total.calls), num: true },

@@ -48,7 +48,7 @@ export async function renderOperation(main, rest) {
     else if (kind === 'proxy') kindEditor = proxyEditor(values.proxy);
     else kindEditor = compositeEditor(values.composite, operations.filter((o) => !(op && o.agency === op.agency && o.service === op.service && o.slug === op.slug)));
     fill(kindBox, h('h2', {}, t(`operations.part.${kind}`)), kindEditor.el,
-      kind === 'composite' ? await dryRunPanel(() => read(), () => kindEditor.read()) : null);
+      kind === 'composite' ? dryRunPanel(() => ({ ...read(), composite: kindEditor.read() }), op?.kind === 'composite' ? op : undefined) : null);
   }
 
   function read() {
