@@ -62,7 +62,8 @@ async function show() {
   }
   if (!session) return renderLogin(main, signedIn);
   if (session.mustChangePassword || session.totpEnrolmentRequired) {
-    renderNav('profile');
+    // Nothing else works until then (the API refuses it): no menu.
+    nav.hidden = true;
     return renderProfile(main, [], { forced: true, session, done: refreshSession });
   }
   const allowed = screen && (screen.public || can.see[screen.nav ?? screen.id]?.());

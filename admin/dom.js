@@ -37,9 +37,11 @@ export const uid = (prefix = 'f') => `${prefix}-${++ids}`;
 export function table(columns, rows, opts = {}) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : undefined }, c.label)));
   const body = rows.length
-    ? rows.map((row) => h('tr', { dataset: opts.rowData?.(row) }, columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.value(row)))))
+    ? rows.map((row) => h('tr', { dataset: opts.rowData?.(row) }, columns.map((c) => h('td', { class: c.num ? 'num' : undefined, 'data-label': c.label }, c.value(row)))))
     : [h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, opts.empty ?? t('common.empty')))];
-  return h('div', { class: 'table-wrap' }, h('table', { 'aria-label': opts.label }, h('thead', {}, head), h('tbody', {}, body)));
+  // Wide tables become one card per row on narrow screens (style.css), so that no column is out of reach.
+  const stack = columns.length >= 6 ? 'stack' : undefined;
+  return h('div', { class: 'table-wrap' }, h('table', { 'aria-label': opts.label, class: stack }, h('thead', {}, head), h('tbody', {}, body)));
 }
 
 /** A short message at the corner of the screen, read out by screen readers. */
@@ -47,6 +49,7 @@ export function toast(text, kind = '') {
   const box = document.getElementById('toasts');
   const el = h('div', { class: `toast ${kind}` }, text);
   box.append(el);
+  while (box.children.length > 3) box.firstElementChild.remove();
   setTimeout(() => el.remove(), kind === 'bad' ? 9000 : 4000);
 }
 

@@ -277,7 +277,7 @@ const m = {
   'pstyle.soap': ['SOAP', 'SOAP'],
   'proxy.endpoint': ['Alamat backend', 'Backend address'],
   'proxy.method': ['Metode / path', 'Method / path'],
-  'proxy.methodHint': ['Gaya MANTRA: nama metode; HTTP: path dengan {nama}; SOAP: operasi[#deep[#kunci]]', 'MANTRA styles: the method name; HTTP: a path with {name}; SOAP: operation[#deep[#key]]'],
+  'proxy.methodHint': ['Gaya MANTRA: nama metode; HTTP: path dengan {name}; SOAP: operasi[#deep[#kunci]]', 'MANTRA styles: the method name; HTTP: a path with {name}; SOAP: operation[#deep[#key]]'],
   'proxy.httpMethod': ['Metode HTTP', 'HTTP method'],
   'proxy.bodyType': ['Bentuk body', 'Body type'],
   'proxy.xmlRoot': ['Elemen akar XML', 'XML root element'],

@@ -1,6 +1,7 @@
 /**
- * The admin page in a real browser: sign in with a one-time password, change it, see the lists, switch language;
- * sign in with a TOTP code.
+ * The admin page in a real browser: Indonesian whatever the browser's language, English on request and remembered,
+ * the server's messages in the page's language, the one-time password changed on the screen the page forces, a
+ * TOTP code asked for after the password, roles seeing only their screens, and every asset served with its CSP.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,31 +34,76 @@ describe('admin page', { skip }, () => {
     await t?.close();
   });
 
-  test('sign in, change the one-time password, list agencies; Indonesian first, English on request', async () => {
-    const page = await browser.newPage({ locale: 'id-ID' });
+  test('every file of the page is served with its type and a CSP that allows only its own scripts', async () => {
+    const index = await fetch(`${base}/admin/`);
+    const html = await index.text();
+    assert.match(index.headers.get('content-security-policy')!, /default-src 'self'/);
+    assert.doesNotMatch(index.headers.get('content-security-policy')!, /script-src[^;]*unsafe/);
+    const files = [...html.matchAll(/(?:src|href)="([^"#]+)"/g)].map((m) => m[1]);
+    assert.ok(files.includes('app.js') && files.includes('vendor/chart.js') && files.includes('style.css'));
+    // app.js imports the rest: each module named in an import is served too.
+    const seen = new Set<string>();
+    const queue = ['app.js'];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const r = await fetch(`${base}/admin/${name}`);
+      assert.equal(r.status, 200, name);
+      assert.match(r.headers.get('content-type')!, /text\/javascript/, name);
+      for (const m of (await r.text()).matchAll(/from '\.\/([\w-]+\.js)'/g)) queue.push(m[1]);
+    }
+    assert.ok(seen.size >= 30, `modules: ${seen.size}`);
+    const chart = await (await fetch(`${base}/admin/vendor/chart.js`)).text();
+    assert.match(chart, /Chart\.js v4\.6\.1/);
+    assert.doesNotMatch(chart, /sourceMappingURL/);
+    assert.equal((await fetch(`${base}/admin/nothing.js`)).status, 404);
+  });
+
+  test('Indonesian first whatever the browser says; the one-time password changed; English on request and remembered', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${base}/admin`);
-    assert.equal(await page.textContent('h1'), 'Masuk ke Mantra');
+    assert.equal(await page.textContent('#login h1'), 'Masuk ke Mantra');
     await page.fill('#username', 'admin');
     await page.fill('#password', 'salah-sekali');
     await page.click('#login button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#login-error')?.textContent !== '');
-    assert.ok((await page.textContent('#login-error'))!.length > 0);
+    await page.waitForSelector('#login-error .error-box');
+    assert.match((await page.textContent('#login-error'))!, /Nama pengguna atau kata sandi salah/);
 
     await page.fill('#password', oneTime);
     await page.click('#login button[type=submit]');
-    await page.waitForSelector('#change:not(.hidden)');
-    await page.fill('#new-password', 'kata-sandi-baru-123');
-    await page.click('#change button[type=submit]');
-    await page.waitForSelector('#list tbody tr td');
+    await page.waitForSelector('#change');
+    assert.equal(await page.isVisible('nav#nav'), false, 'no menu until the password is changed');
+    await page.fill('#change [name=current]', oneTime);
+    await page.fill('#change [name=new]', 'pendek');
+    await page.click('#change-submit');
+    await page.waitForSelector('#change .error-box');
+    assert.ok(await page.locator('#change [name=new][aria-invalid=true]').count(), 'the field the server named is marked');
+    await page.fill('#change [name=new]', 'kata-sandi-baru-123');
+    await page.click('#change-submit');
+    await page.waitForSelector('#chart-calls');
+    await page.goto(`${base}/admin/#/agencies`);
+    await page.waitForSelector('#list tbody td');
     assert.match((await page.textContent('#list tbody'))!, /Direktorat Jenderal Kependudukan/);
 
     await page.selectOption('#lang', 'en');
-    assert.equal(await page.textContent('nav button[data-list=agencies]'), 'Agencies');
-    await page.screenshot({ path: `${t.dir}/admin.png` });
+    await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Agencies');
+    assert.equal(await page.textContent('nav#nav a[href="#/agencies"]'), 'Agencies');
+    await page.reload();
+    await page.waitForSelector('main h1');
+    assert.equal(await page.textContent('main h1'), 'Agencies', 'the choice is remembered');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    // The server answers in the page's language too.
+    await page.click('#logout');
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'salah-sekali');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#login-error .error-box');
+    assert.match((await page.textContent('#login-error'))!, /Wrong username or password/);
     await page.close();
   });
 
-  test('a user with two-step sign-in is asked for the code after the password', async () => {
+  test('a user with two-step sign-in is asked for the code after the password; a supervisor sees no writing buttons', async () => {
     const secret = newTotpSecret();
     await t.put('user', {
       username: 'ani', role: 'supervisor', passwordHash: await hashPassword('kata-sandi-ani-123'),
@@ -69,12 +115,24 @@ describe('admin page', { skip }, () => {
     await page.fill('#username', 'ani');
     await page.fill('#password', 'kata-sandi-ani-123');
     await page.click('#login button[type=submit]');
-    await page.waitForSelector('#code-row:not(.hidden)');
+    await page.waitForSelector('#code-row:not([hidden])');
     assert.equal(await page.textContent('label[for=code]'), 'Kode autentikator (6 angka)');
+    await page.fill('#code', '000000');
+    await page.click('#login button[type=submit]');
+    await page.waitForFunction(() => /salah atau sudah dipakai/.test(document.querySelector('#login-error')?.textContent ?? ''));
     await page.fill('#code', await generate({ secret }));
     await page.click('#login button[type=submit]');
-    await page.waitForSelector('#list tbody tr td');
-    assert.match((await page.textContent('#list tbody'))!, /Direktorat Jenderal Kependudukan/);
+    await page.waitForSelector('#chart-calls');
+    const nav = await page.locator('nav#nav a').allTextContents();
+    assert.ok(nav.includes('Jejak audit') && nav.includes('Pengaturan'), `a supervisor reads the trail and the settings: ${nav}`);
+    await page.goto(`${base}/admin/#/agencies`);
+    await page.waitForSelector('#list tbody td');
+    assert.equal(await page.getByRole('button', { name: 'Tambah instansi' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: /^Ubah/ }).count(), 0);
+    await page.goto(`${base}/admin/#/settings`);
+    await page.waitForSelector('#settings-form');
+    assert.equal(await page.locator('#settings-save').count(), 0, 'supervisors do not save settings');
+    assert.equal(await page.locator('#settings-form fieldset[disabled]').count(), 1);
     await page.close();
   });
 });
