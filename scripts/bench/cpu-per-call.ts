@@ -4,8 +4,9 @@
  * the measured calls (the whole process: the store's writer thread included). Steadier than wrk on 2 cores for comparing two versions of the code; not a throughput figure.
  *
  *   bun scripts/bench/cpu-per-call.ts [case ...]
- * Cases: proxy, proxy-compat, pg, pg-compat; and without Mantra: pg-raw (postgres.js alone), relay (Mantra's HTTP/1.1
- * client alone, as the bench backend's /relay-http1).
+ * Cases: proxy, proxy-compat, pg, pg-compat, composite (three steps against instant backends); and without Mantra:
+ * pg-raw (postgres.js alone), relay (Mantra's HTTP/1.1 client alone, as the bench backend's /relay-http1), fanout-raw
+ * (that client's three concurrent calls, merged: the composite's backend work alone).
  * Env: BENCH_CALLS (default 20000), BENCH_ROUNDS (default 1; the lowest of the rounds is printed), BENCH_TRACKS=0 to switch tracks off, BENCH_WORKERS (default 0).
  */
 import { spawnSync } from 'node:child_process';
@@ -54,6 +55,7 @@ const requests: Record<string, () => Promise<unknown>> = {
   pg: () => call(`${base}/v1/${AGENCY}/${SERVICE}/penduduk_by_nik?nik=${NIK}`, { authorization: `Bearer ${key}` }),
   'proxy-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/proxy_item`, { accesskey: key, 'user-agent': 'MANTRA' }),
   'pg-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/penduduk_by_nik/nik=${NIK}`, { accesskey: key, 'user-agent': 'MANTRA' }),
+  composite: () => call(`${base}/v1/${AGENCY}/${SERVICE}/composite_instant`, { authorization: `Bearer ${key}` }),
 };
 const raw = postgres(pgUrl, { max: 5, prepare: true });
 requests['pg-raw'] = async () => {
@@ -67,6 +69,18 @@ requests.relay = async () => {
   const res = await http1.send(item, { method: 'GET', url: `${backend.base}/item`, headers: {}, idempotent: true },
     { deadline: Date.now() + 10_000, headersTimeoutMs: 10_000, maxBytes: 1 << 20 });
   return new Response(res.body as BodyInit, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' } }).text();
+};
+
+// Without Mantra: three concurrent calls with its HTTP/1.1 client, merged (the composite's backend work alone).
+const instant = (step: string) => route(`${backend.base}/slow?ms=0&step=${step}`)!;
+const instants = ['a', 'b', 'c'].map((s) => [`${backend.base}/slow?ms=0&step=${s}`, instant(s)] as const);
+requests['fanout-raw'] = async () => {
+  const parts = await Promise.all(instants.map(async ([url, target]) => {
+    const res = await http1.send(target, { method: 'GET', url, headers: {}, idempotent: true },
+      { deadline: Date.now() + 10_000, headersTimeoutMs: 10_000, maxBytes: 1 << 20 });
+    return JSON.parse(await new Response(res.body as BodyInit).text());
+  }));
+  return JSON.stringify({ data: { a: parts[0], b: parts[1], c: parts[2] } });
 };
 
 async function call(url: string, headers: Record<string, string>) {

@@ -64,6 +64,12 @@ const proxy = (slug: string, backend: string, pathAndQuery: string) => ({
   proxy: { style: 'http', endpoint: `${backend}${pathAndQuery}`, httpMethod: 'GET' },
 });
 
+/** Three steps a, b, c, each calling the proxy operation `{prefix}_{step}`, merged by step name. */
+const composite = (slug: string, prefix: string) => ({
+  agency: AGENCY, service: SERVICE, slug, kind: 'composite',
+  composite: { steps: ['a', 'b', 'c'].map((s) => ({ name: s, agency: AGENCY, service: SERVICE, operation: `${prefix}_${s}` })) },
+});
+
 /** Writes the whole configuration into a fresh data dir. */
 export async function configure(dir: string, setup: MantraSetup, key: string): Promise<Record<string, string>> {
   const { openSqliteStore } = await import('../../src/store/index.ts');
@@ -100,10 +106,9 @@ export async function configure(dir: string, setup: MantraSetup, key: string): P
       },
       proxy('proxy_item', backend, '/item'),
       ...['a', 'b', 'c'].map((s) => proxy(`slow_${s}`, backend, `/slow?ms=50&step=${s}`)),
-      {
-        agency: AGENCY, service: SERVICE, slug: 'composite_three', kind: 'composite',
-        composite: { steps: ['a', 'b', 'c'].map((s) => ({ name: s, agency: AGENCY, service: SERVICE, operation: `slow_${s}` })) },
-      },
+      ...['a', 'b', 'c'].map((s) => proxy(`instant_${s}`, backend, `/slow?ms=0&step=${s}`)),
+      composite('composite_three', 'slow'),
+      composite('composite_instant', 'instant'),
     ];
     for (const op of ops) {
       try {

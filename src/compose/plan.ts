@@ -36,6 +36,9 @@ export function compilePlan(op: Operation): Plan {
     index,
     name: s.name,
     id: `${s.agency}/${s.service}/${s.operation}`,
+    agency: s.agency,
+    service: s.service,
+    operation: s.operation,
     params: Object.entries(s.params).flatMap(([name, source]) => {
       try {
         return [{ name, expression: jsonata(source, JSONATA_OPTIONS) }];

@@ -119,9 +119,9 @@ class CompositeCall {
     if (this.#failure) return void (this.#reports[step.name] = { status: 'skipped', startMs, ms: 0 });
     const failedNeed = step.needs.find((i) => !this.#done.has(this.plan.names[i]));
     if (failedNeed !== undefined) return this.#unsuccessful(step, startMs, 0, new GatewayError('step_needs', { need: this.plan.names[failedNeed] }));
-    let input: Record<string, string>;
+    let input: Record<string, string> = {};
     try {
-      input = await stepInput(step, this.values, this.#done);
+      if (step.params.length) input = await stepInput(step, this.values, this.#done);
     } catch (err) {
       return this.#unsuccessful(step, startMs, round(performance.now() - this.#t0 - startMs), asGatewayError(err));
     }

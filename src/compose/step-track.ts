@@ -32,7 +32,7 @@ export interface StepEnd {
  * Parameters are kept as the step's operation says, as keyed hashes by default. Resolves once it is written.
  */
 export function recordStep(deps: StepDeps, call: TrackedCall, step: PlanStep, op: CompiledOperation | undefined, input: Record<string, string>, end: StepEnd): Promise<void> {
-  const [agency, service, operation] = step.id.split('/');
+  const { agency, service, operation } = step;
   deps.metrics.call('composite', op, end.code, end.durationMs);
   if (!deps.tracksOn()) return Promise.resolve();
   const sub = call.subscription;

@@ -7,6 +7,7 @@ import { shape } from '../gateway/stages/shape.ts';
 import type { Subscription } from '../model/subscription.ts';
 import type { Lang } from '../i18n/index.ts';
 import { log } from '../observability/log.ts';
+import { hasFieldRules } from '../gateway/field-rules.ts';
 import { recordStep, type TrackedCall } from './step-track.ts';
 import { type StepRequest, stepInvoke } from './step-invoke.ts';
 import type { PlanStep, StepDeps, StepReport } from './types.ts';
@@ -18,6 +19,10 @@ import type { PlanStep, StepDeps, StepReport } from './types.ts';
  * composite itself.
  */
 const stages = compose([verifiable(stepInvoke()), shape()]);
+/** An operation without shape or verification, for a caller without field rules, needs the invoke stage only. */
+const plain = compose([stepInvoke()]);
+const bare = (op: CompiledOperation, sub: Subscription | undefined) =>
+  !op.op.verify && !op.jsonata && !op.shapeRow && !sub?.verify && !hasFieldRules(sub);
 
 /** A subscription in verification mode makes the composite answer a verdict; its steps still read records. */
 const asStep = new WeakMap<Subscription, Subscription>();
@@ -101,7 +106,7 @@ export class StepRun {
     if (!op || !op.op.enabled) throw new GatewayError('step_operation', { id: step.id });
     this.#op = op;
     const values = op.validate(this.input, 'strict');
-    const [agency, service, operation] = step.id.split('/');
+    const { agency, service, operation } = step;
     const caller = scope.tracked.caller;
     const req: StepRequest = {
       interface: 'composite', agency, service, operation, params: this.input, key: undefined, format: 'json', envelope: 'v1',
@@ -112,8 +117,9 @@ export class StepRun {
       },
       caller: { remote: caller?.remote ?? '', userAgent: caller?.userAgent ?? '', lang: scope.lang, depth: scope.depth + 1 },
     };
-    const ctx: CallContext = { req, startedAt: this.#start, op, subscription: stepSubscription(scope.tracked.subscription), values };
-    await stages(ctx);
+    const sub = scope.tracked.subscription;
+    const ctx: CallContext = { req, startedAt: this.#start, op, subscription: stepSubscription(sub), values };
+    await (bare(op, sub) ? plain : stages)(ctx);
     const result = ctx.result as ValueResult;
     return { value: result.rows ?? result.data, rows: ctx.rows, cache: result.meta?.source, steps: result.meta?.steps as RunEnd['steps'] };
   }

@@ -9,8 +9,11 @@ import type { Metrics } from '../observability/metrics.ts';
 export interface PlanStep {
   index: number;
   name: string;
-  /** The operation it calls, `agency/service/operation`. */
+  /** The operation it calls, `agency/service/operation`, and its parts. */
   id: string;
+  agency: string;
+  service: string;
+  operation: string;
   /** Parameter name ← compiled JSONata expression over `{params, steps}`. */
   params: { name: string; expression: jsonata.Expression }[];
   /** The steps it waits for, as indices into `Plan.names`. */
