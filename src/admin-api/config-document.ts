@@ -7,6 +7,7 @@ import { missingReferences } from './references.ts';
 import { sameBody } from './same-body.ts';
 import { opens, plainSecrets, sealedSecrets, sealImported } from './secret-fields.ts';
 import { documentIssues } from './confinement.ts';
+import { compositeImportIssues } from './composite-checks.ts';
 import { Settings } from '../model/settings.ts';
 
 export const CONFIG_NOTE =
@@ -108,6 +109,10 @@ export async function importConfig(
   const kept = opts.replace ? undefined : (current.get('settings')!.get('settings')?.body as Settings | undefined);
   const settings = entities.settings[0] ?? kept ?? Settings.parse({});
   issues.push(...await documentIssues(entities, settings, opts.dataDir ?? path.dirname(store.path)));
+  // Composites as saving checks them, over the operations as the import leaves them.
+  const opAfter = (id: string) =>
+    entities.operation.find((o) => idOf('operation', o) === id) ?? (opts.replace ? undefined : current.get('operation')!.get(id)?.body as EntityOf<'operation'>);
+  issues.push(...await compositeImportIssues(entities.operation, opAfter));
   if (issues.length) throw new ConfigImportError('config document not imported', issues);
 
   const counts = Object.fromEntries(kindNames.map((k) => [k, { created: 0, updated: 0, unchanged: 0, deleted: 0 }])) as ImportCounts;

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Harness, harness, seed } from './support.ts';
+import { ConfigImportError, importConfig } from '../../src/admin-api/config-document.ts';
 
 const svc = { agency: 'a', service: 'kependudukan' };
 const step = (name: string, operation: string, extra: Record<string, unknown> = {}) => ({ name, ...svc, operation, ...extra });
@@ -126,6 +127,23 @@ describe('admin api: composite operations', () => {
       'composite.steps.2.params.nik: Step "b", parameter "nik": steps.zz is not a step of this composite',
       'composite.steps.3.params.nik: Step "c", parameter "nik": step "k" gives no field "alamat" (its fields: nik, nama)',
     ]);
+  });
+
+  test('a configuration import checks composites as saving does, over what the import leaves', async () => {
+    const ping = composite('c_ping', [step('pong', 'c_pong', { params: { nik: 'params.nik' } })]);
+    const pong = composite('c_pong', [step('ping', 'c_ping', { params: { nik: 'params.nik' } }), step('hilang', 'tidak_ada')]);
+    const doc = { mantra: 'config', version: 1, entities: { operation: [ping, pong] } };
+    await assert.rejects(importConfig(h.store, doc), (err: unknown) => {
+      assert.ok(err instanceof ConfigImportError);
+      assert.deepEqual(err.issues, [
+        { path: 'entities.operation.1.composite.steps.1.operation', message: 'operation "a/kependudukan/tidak_ada" does not exist' },
+        { path: 'entities.operation.0.composite.steps.0.operation', message: 'Step "pong": operation a/kependudukan/c_pong calls this composite again (a/kependudukan/c_ping → a/kependudukan/c_pong → a/kependudukan/c_ping)' },
+        { path: 'entities.operation.1.composite.steps.0.operation', message: 'Step "ping": operation a/kependudukan/c_ping calls this composite again (a/kependudukan/c_pong → a/kependudukan/c_ping → a/kependudukan/c_pong)' },
+        { path: 'entities.operation.1.composite.steps.1.operation', message: 'Step "hilang": operation a/kependudukan/tidak_ada does not exist' },
+      ]);
+      return true;
+    });
+    assert.equal(await h.store.get('operation', 'a/kependudukan/c_ping'), undefined, 'nothing imported');
   });
 
   test('POST /composites/validate: the same checks without saving, and the stages when nothing is wrong', async () => {
