@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import postgres from 'postgres';
 import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg } from '../support/penduduk.ts';
 import { testApp } from '../support/app.ts';
@@ -86,6 +87,33 @@ describe('composite operations: the fan-out', { skip }, () => {
     assert.ok(steps.lama.ms < 1000 && elapsed < 1500, `waited ${elapsed} ms for a step of 200 ms`);
     assert.ok(steps.lanjut.startMs >= steps.lama.startMs + steps.lama.ms);
     assert.match(res.headers.get('x-mantra-steps')!, /mati=omitted;start=[\d.]+;ms=[\d.]+;code=10020/);
+  });
+
+  test('data steps: a slow statement is cancelled in PostgreSQL at the step\'s deadline; a database that is down', async () => {
+    const sql = postgres(await loadPendudukPg(), { max: 1, onnotice: () => {} });
+    const sleeping = async () =>
+      (await sql`select count(*)::int as n from pg_stat_activity where query like '%pg\_sleep(2)%' and pid <> pg_backend_pid() and state = 'active'`)[0].n;
+    const started = performance.now();
+    const call = v1('data_gagal');
+    await sleep(150);
+    const during = await sleeping();
+    const { res, body, steps, elapsed } = await call;
+    assert.equal(during, 1, 'the statement ran while the step waited');
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(body.data), ['mati', 'ada']);
+    assert.deepEqual(body.data.mati, [], 'its default value');
+    assert.equal(body.data.ada[0].nik, '3201000000000042', 'rows of a data step, read whole');
+    assert.deepEqual([steps.tidur.status, steps.tidur.code, steps.mati.status, steps.mati.code], ['omitted', 10021, 'default', 10020]);
+    assert.ok(elapsed < 1500, `waited ${elapsed} ms (step deadline 300 ms, statement 2 s)`);
+    // The deadline reached the statement itself: it is cancelled (its cancel request takes a moment), not left
+    // running for its 2 s.
+    try {
+      for (let i = 0; i < 20 && (await sleeping()) > 0; i++) await sleep(25);
+      assert.equal(await sleeping(), 0);
+      assert.ok(performance.now() - started < 1200, 'cancelled well before the statement would have ended');
+    } finally {
+      await sql.end();
+    }
   });
 
   test('a step set to `fail` fails the call at once, naming the step, and the steps still running are cancelled', async () => {

@@ -54,6 +54,8 @@ export async function setupComposites(t: App, pg: string, b: Backends) {
   await setupDukcapil(t, pg);
   // The backends run on this machine: an administrator's allowance.
   await t.put('settings', { fileRoots: [t.dir], internalBackends: [new URL(b.base).host, new URL(b.down).host] });
+  // A PostgreSQL server that is down: the closed port.
+  await t.put('connector', { agency: 'dukcapil', slug: 'pg_mati', kind: 'postgres', host: '127.0.0.1', port: Number(new URL(b.down).port), database: 'x', user: 'x', connectTimeoutMs: 1000 });
   const http = (endpoint: string, extra: Record<string, unknown> = {}) =>
     ({ style: 'http', endpoint, httpMethod: 'GET', breaker: { failures: 0 }, ...extra });
   const ops = [
@@ -61,6 +63,18 @@ export async function setupComposites(t: App, pg: string, b: Backends) {
     op('wilayah', { kind: 'proxy', params: [{ name: 'kode' }], proxy: http(`${b.base}/wilayah`) }),
     op('daftar', { kind: 'proxy', proxy: http(`${b.base}/list`) }),
     op('mati', { kind: 'proxy', proxy: http(`${b.down}/x`, { connectTimeoutMs: 1000, timeoutMs: 1000 }) }),
+    op('tidur_pg', { kind: 'data', data: { form: 'sql', connector: 'pg', sql: 'select pg_sleep(2) as tidur', timeoutMs: 10_000 } }),
+    op('pg_mati', { kind: 'data', data: { form: 'sql', connector: 'pg_mati', sql: 'select 1 as satu' } }),
+    op('data_gagal', {
+      kind: 'composite',
+      composite: {
+        steps: [
+          step('tidur', 'tidur_pg', { timeoutMs: 300, onFailure: 'omit' }),
+          step('mati', 'pg_mati', { onFailure: { default: [] } }),
+          step('ada', 'penduduk_by_nik', { params: { nik: "'3201000000000042'" } }),
+        ],
+      },
+    }),
     op('tiga_lambat', {
       kind: 'composite',
       composite: { steps: ['a', 'b', 'c'].map((s) => step(s, 'lambat', { params: { tag: `'${s}'` } })) },
