@@ -4,7 +4,7 @@ import { api, setCsrf, whenSignedOut } from './api.js';
 import { fill, h, toast } from './dom.js';
 import { currentLang, onLangChange, setLang, t, translatePage } from './i18n.js';
 import { can, setUser, user } from './roles.js';
-import { setTimeZone } from './time.js';
+import { loadBranding } from './branding.js';
 import { renderLogin } from './screen-login.js';
 import { renderDashboard } from './screen-dashboard.js';
 import { renderAgencies } from './screen-agencies.js';
@@ -111,22 +111,6 @@ async function refreshSession() {
   }
 }
 
-async function branding() {
-  try {
-    const b = await api('/branding');
-    setTimeZone(b.timeZone);
-    if (b.name) document.getElementById('brand-name').textContent = b.name;
-    const logo = document.getElementById('brand-logo');
-    logo.hidden = !b.logo;
-    if (b.logo) {
-      logo.src = b.logo;
-      logo.alt = t('app.logo', { name: b.name || 'Mantra' });
-    }
-  } catch {
-    // The defaults stay: Mantra, Asia/Jakarta.
-  }
-}
-
 whenSignedOut(() => {
   if (!session) return;
   session = null;
@@ -156,7 +140,7 @@ window.addEventListener('hashchange', show);
 document.documentElement.lang = currentLang();
 document.getElementById('lang').value = currentLang();
 translatePage();
-await branding();
+await loadBranding();
 try {
   const info = await api('/session');
   session = info;

@@ -345,7 +345,7 @@ const m = {
   'composite.nameHint': ['Kunci langkah ini dalam jawaban', 'This step’s key in the answer'],
   'composite.operation': ['Operasi yang dipanggil', 'Operation called'],
   'composite.params': ['Parameter (nama = ekspresi JSONata)', 'Parameters (name = JSONata expression)'],
-  'composite.paramsHint': ['Satu per baris, misalnya nik = $params.nik atau kode = steps.penduduk[0].kode_wilayah', 'One a line, e.g. nik = $params.nik or code = steps.person[0].region'],
+  'composite.paramsHint': ['Satu per baris, atas { params, steps }: misalnya nik = params.nik atau kode = steps.penduduk[0].kode_wilayah', 'One a line, over { params, steps }: e.g. nik = params.nik or code = steps.person[0].region'],
   'composite.needs': ['Menunggu langkah', 'Waits for steps'],
   'composite.needsHint': ['Satu nama langkah per baris; tanpa itu langkah berjalan bersamaan', 'One step name a line; without, steps run concurrently'],
   'composite.timeout': ['Batas waktu langkah (ms)', 'Step timeout (ms)'],

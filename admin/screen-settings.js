@@ -5,6 +5,7 @@ import { action, errorBox, fill, h, toast } from './dom.js';
 import { form, options } from './form.js';
 import { t } from './i18n.js';
 import { can } from './roles.js';
+import { loadBranding } from './branding.js';
 
 const zones = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'];
 const events = ['requested', 'approved', 'rejected', 'revoked', 'expired', 'expiring'];
@@ -90,6 +91,7 @@ export async function renderSettings(main) {
     try {
       await api('/settings', { method: 'PUT', body });
       toast(t('common.saved'));
+      await loadBranding();
       await renderSettings(main);
     } catch (err) {
       let left = brand.showIssues(err.issues);

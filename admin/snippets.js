@@ -103,7 +103,9 @@ ${entries.map(([k, v]) => `        params.put(${js(k)}, ${js(v)});\n`).join('')}
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form))
             .build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        // HTTP/1.1 as MANTRA servers speak it (no h2c upgrade attempt).
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         // The answer is MANTRA's envelope: {"response":{"status","code","message","data"}}.
         System.out.println(response.body());
     }

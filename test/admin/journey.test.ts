@@ -238,7 +238,7 @@ describe('admin page: the whole journey', { skip }, () => {
       if (!cmd) continue;
       // Asynchronously: the server answering it runs in this process.
       const r = await run(cmd[0], cmd.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 }).catch((err) => assert.fail(`${id}: ${err.stderr || err.message}`));
-      assert.match(r.stdout, new RegExp(NAMA), `${id} prints the record`);
+      assert.match(r.stdout, new RegExp(NAMA), `${id} prints the record: ${r.stdout.slice(0, 300)}`);
       ran.push(id);
     }
     if (ran.length < Object.keys(runners).length) console.warn(`snippets run: ${ran.join(', ')}`);
