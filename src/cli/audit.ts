@@ -29,11 +29,16 @@ function reader(dataDir: string) {
   return openTrailReader(file);
 }
 
-/** Tracks a stopped or killed server left in the track log: they join the trail when a server runs again. */
-function pendingNote(dataDir: string) {
-  const segments = TrackLog.segments(path.join(dataDir, 'tracks'));
-  const bytes = segments.reduce((n, f) => n + fs.statSync(f).size, 0);
-  if (bytes > 0) process.stderr.write(t('audit_pending', { bytes }) + '\n');
+/**
+ * Tracks in the track log that are not in the trail yet: a killed server's (they join it when a server runs
+ * again), or a running server's last few milliseconds.
+ */
+function pendingNote(dataDir: string, lastSeq: number) {
+  let n = 0;
+  for (const file of TrackLog.segments(path.join(dataDir, 'tracks'))) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (Number(line.slice(1, line.indexOf(','))) > lastSeq) n++;
+  }
+  if (n > 0) process.stderr.write(t('audit_pending', { n }) + '\n');
 }
 
 async function verify(opts: AuditOptions): Promise<number> {
@@ -49,12 +54,14 @@ async function verify(opts: AuditOptions): Promise<number> {
   } else {
     const key = loadPublicKey(opts.publicKey ?? path.join(opts.dataDir, PUBLIC_KEY_FILE));
     const trail = reader(opts.dataDir);
+    let last = 0;
     try {
       report = await verifyStored(trail, key);
+      last = trail.bounds().last ?? report.cut ?? 0;
     } finally {
       trail.close();
     }
-    pendingNote(opts.dataDir);
+    pendingNote(opts.dataDir, last);
   }
   const lines = reportText(report, cliLang);
   (report.ok ? process.stdout : process.stderr).write(lines.join('\n') + '\n');
@@ -89,14 +96,16 @@ async function exportTrail(opts: AuditOptions): Promise<number> {
   const keyId = fs.existsSync(keyFile) ? loadPublicKey(keyFile).keyId : '';
   const trail = reader(opts.dataDir);
   const out = sink(opts.out);
+  let last = 0;
   try {
     const n = await writeExport(trail, { format, filters: opts.filters, keyId, write: (text) => out.write(text) });
     await out.end();
+    last = trail.bounds().last ?? 0;
     process.stderr.write(t('audit_exported', { n }) + '\n');
   } finally {
     trail.close();
   }
-  pendingNote(opts.dataDir);
+  pendingNote(opts.dataDir, last);
   return 0;
 }
 

@@ -32,8 +32,8 @@ const messages: Catalogue = {
   audit_format: { id: '--format harus ndjson atau csv', en: '--format must be ndjson or csv' },
   audit_exported: { id: '{n} jejak diekspor', en: '{n} tracks exported' },
   audit_pending: {
-    id: 'catatan: {bytes} byte jejak masih di log jejak (tracks/) dan masuk ke jejak audit saat server berjalan lagi',
-    en: 'note: {bytes} bytes of tracks wait in the track log (tracks/) and join the audit trail when the server runs again',
+    id: 'catatan: {n} jejak masih di log jejak (tracks/) dan belum di jejak audit: milik server yang berjalan (masuk dalam milidetik) atau yang terhenti (masuk saat server berjalan lagi)',
+    en: 'note: {n} tracks wait in the track log (tracks/), not yet in the trail: a running server\'s (they join within milliseconds) or a stopped one\'s (they join when it runs again)',
   },
 };
 
