@@ -73,4 +73,6 @@ kill $pid; wait $pid 2>/dev/null || true
 tracks=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from tracks").fetchone()[0])' "$dir/demo/mantra.db")
 [ "$tracks" -ge 2 ] || { echo "expected the demo calls' tracks, found $tracks"; exit 1; }
 [ -z "$(ls -A "$dir/demo/tracks")" ] || { echo "track log left after a clean stop"; exit 1; }
+# The binary verifies the trail its writer thread chained and signed.
+./mantra audit verify --data "$dir/demo" >/dev/null || { echo "audit verify of the demo trail failed"; exit 1; }
 echo "smoke test passed"
