@@ -5,15 +5,17 @@ import type { AdminEnv } from './context.ts';
 import { toAdminError } from './errors.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Reads that hand out personal data are tracked like changes: a kept answer, decrypted. */
+const SENSITIVE_READ = /^\/admin\/api\/audit\/tracks\/[^/]+\/answer$/;
 
 /**
- * Tracks every unsafe admin request, whatever its outcome (refusals included: 400, 401, 403, 429…), as interface
+ * Tracks every unsafe admin request (and every read of a kept answer), whatever its outcome (refusals included: 400, 401, 403, 429…), as interface
  * `admin`: method and path, status, the signed-in user (`consumer`), the error key (`note`) and the caller's
  * address. Never the body: it may hold passwords, keys or secrets. The answer waits for its track, as calls do.
  */
 export function auditTrail(tracker: Tracker): MiddlewareHandler<AdminEnv> {
   return async function auditTrail(c, next) {
-    if (!UNSAFE.has(c.req.method)) return next();
+    if (!UNSAFE.has(c.req.method) && !SENSITIVE_READ.test(c.req.path)) return next();
     const at = new Date().toISOString();
     const started = performance.now();
     await next();

@@ -131,6 +131,9 @@ describe('evidence in the tracks and the admin API', () => {
     assert.equal(kept.status, 200, kept.text);
     assert.deepEqual([kept.body.intact, kept.body.answer], [true, Buffer.from(body).toString('utf8')]);
     assert.equal((await admin('GET', `/audit/tracks/${track.seq}/answer`, 'supervisor')).status, 403);
+    await t.tracker.flush();
+    const reads = (await t.store.tracks({ limit: 100_000 })).filter((r) => r.interface === 'admin' && r.operation === `GET /audit/tracks/${track.seq}/answer`);
+    assert.deepEqual(reads.map((r) => [r.consumer, r.status]), [['adm', 200], ['sup', 403]], 'who read a kept answer is tracked');
     assert.equal((await admin('GET', `/audit/tracks/1/answer`)).status, 404);
   });
 
