@@ -558,6 +558,7 @@ const m = {
   'tracks.verifyOk': ['Jejak utuh.', 'The trail is intact.'],
   'tracks.verifyBad': ['Jejak TIDAK utuh.', 'The trail is NOT intact.'],
   'tracks.verifyStats': ['{tracks} entri, {checkpoints} titik periksa bertanda tangan, {unsigned} entri setelah titik periksa terakhir.', '{tracks} entries, {checkpoints} signed checkpoints, {unsigned} entries after the last checkpoint.'],
+  'tracks.checkpoints': ['Unduh titik periksa & kunci publik', 'Download checkpoints & public key'],
   'tracks.seq': ['No.', 'No.'],
   'tracks.at': ['Waktu', 'Time'],
   'tracks.result': ['Hasil (HTTP · kode)', 'Outcome (HTTP · code)'],
@@ -606,6 +607,18 @@ const m = {
   'trackfield.answerDigest': ['Digest jawaban', 'Answer digest'],
   'trackfield.prevHash': ['Hash sebelumnya', 'Previous hash'],
   'trackfield.hash': ['Hash', 'Hash'],
+
+  'failures.title': ['Percobaan masuk yang ditahan', 'Sign-ins held back'],
+  'failures.window': ['{n} percobaan gagal atau ditolak sejak {since}.', '{n} failed or refused sign-ins since {since}.'],
+  'failures.pairs': ['Pengguna dari satu alamat (ditolak)', 'A user from one address (refused)'],
+  'failures.addresses': ['Alamat (ditolak)', 'Addresses (refused)'],
+  'failures.users': ['Akun (diperlambat, tidak dikunci)', 'Accounts (slowed, never locked)'],
+  'failures.address': ['Alamat', 'Address'],
+  'failures.count': ['Gagal', 'Failures'],
+  'failures.last': ['Terakhir', 'Last'],
+  'failures.until': ['Sampai', 'Until'],
+  'failures.delay': ['Jeda tiap percobaan', 'Delay per try'],
+  'failures.none': ['Tidak ada', 'None'],
 
   // Dashboard
   'dash.period': ['Rentang', 'Range'],

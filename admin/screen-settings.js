@@ -6,6 +6,7 @@ import { form, options } from './form.js';
 import { t } from './i18n.js';
 import { can } from './roles.js';
 import { loadBranding } from './branding.js';
+import { loginFailuresCard } from './login-failures.js';
 
 const zones = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'];
 const events = ['requested', 'approved', 'rejected', 'revoked', 'expired', 'expiring'];
@@ -120,5 +121,6 @@ export async function renderSettings(main) {
         } catch (err) {
           fill(testResult, errorBox({ message: err.body?.reason ? `${err.message} (${err.body.reason})` : err.message, issues: testTo.showIssues(err.issues) }));
         }
-      }, { id: 'smtp-test' })), testResult) : null);
+      }, { id: 'smtp-test' })), testResult) : null,
+    await loginFailuresCard());
 }

@@ -34,7 +34,11 @@ export async function renderTracks(main) {
       filters.el, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('tracks.search')),
         action(t('tracks.exportCsv'), () => exportAll('csv'), { class: 'secondary' }),
         action(t('tracks.exportNdjson'), () => exportAll('ndjson'), { class: 'secondary' }),
-        action(t('tracks.verify'), verify, { class: 'secondary' }))),
+        action(t('tracks.verify'), verify, { class: 'secondary' }),
+        action(t('tracks.checkpoints'), async () => {
+          const r = await api('/audit/checkpoints');
+          download('mantra-checkpoints.json', JSON.stringify(r, null, 2), 'application/json');
+        }, { class: 'secondary' }))),
     tools, detail, listBox,
     can.subjectReport() ? subjectCard() : null);
 

@@ -10,6 +10,7 @@ import messages from '../admin/messages.js' with { type: 'text' };
 import roles from '../admin/roles.js' with { type: 'text' };
 import time from '../admin/time.js' with { type: 'text' };
 import branding from '../admin/branding.js' with { type: 'text' };
+import loginFailures from '../admin/login-failures.js' with { type: 'text' };
 import crud from '../admin/crud.js' with { type: 'text' };
 import listEditor from '../admin/list-editor.js' with { type: 'text' };
 import gateway from '../admin/gateway.js' with { type: 'text' };
@@ -46,7 +47,7 @@ const files: Record<string, { body: string; type: string }> = {
   'vendor/chart.js': { body: chartJs.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), type: js },
   ...Object.fromEntries(Object.entries({
     'app.js': app, 'api.js': api, 'dom.js': dom, 'form.js': form, 'i18n.js': i18n, 'messages.js': messages, 'roles.js': roles,
-    'time.js': time, 'branding.js': branding, 'crud.js': crud, 'list-editor.js': listEditor, 'gateway.js': gateway, 'charts.js': charts, 'snippets.js': snippets,
+    'time.js': time, 'branding.js': branding, 'login-failures.js': loginFailures, 'crud.js': crud, 'list-editor.js': listEditor, 'gateway.js': gateway, 'charts.js': charts, 'snippets.js': snippets,
     'editor-params.js': editorParams, 'editor-data.js': editorData, 'editor-proxy.js': editorProxy, 'editor-composite.js': editorComposite,
     'editor-shape.js': editorShape, 'composite-dry-run.js': compositeDryRun, 'screen-login.js': screenLogin, 'screen-profile.js': screenProfile,
     'screen-dashboard.js': screenDashboard, 'screen-agencies.js': screenAgencies, 'screen-users.js': screenUsers,

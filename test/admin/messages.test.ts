@@ -10,7 +10,7 @@ const { messages } = await import(path.join(dir, 'messages.js'));
 /** Prefixes of the keys written out literally in the page's modules. */
 const prefixes = ['app', 'nav', 'common', 'field', 'hint', 'error', 'login', 'profile', 'role', 'agencies', 'users', 'connectors',
   'services', 'operations', 'params', 'data', 'proxy', 'composite', 'shape', 'audit', 'console', 'catalogue', 'consumers', 'subs',
-  'tracks', 'dash', 'settings'];
+  'tracks', 'dash', 'settings', 'failures'];
 /** Families whose keys the modules build from a value (`status.${s}`): every value they can take. */
 const families: Record<string, string[]> = {
   role: ['administrator', 'provider', 'publisher', 'requester', 'supervisor'],
