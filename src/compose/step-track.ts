@@ -56,7 +56,9 @@ export function recordStep(deps: StepDeps, call: TrackedCall, step: PlanStep, op
     purpose: sub?.purpose || undefined,
     legalBasis: sub?.legalBasis || undefined,
     params: deps.evidence.params.params(input, rules.rules),
-    note: `step ${step.name} of ${call.composite}${call.user ? ' (dry run)' : ''}${end.note ? `: ${end.note}` : ''}`,
+    note: `step ${step.name} of ${call.composite}${call.user ? ' (dry run)' : ''}${end.note ? `: ${end.note}` : ''}` +
+      // Its answer goes into the composite's, which is signed or kept where the composite asks for it.
+      (rules.signAnswers || rules.storeAnswers ? '; a step\'s answer is not signed or kept' : ''),
   };
   return deps.tracker.record(entry).then(() => void deps.metrics.tracks++, (err) => {
     deps.metrics.trackFailures++;
