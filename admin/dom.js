@@ -40,7 +40,7 @@ export function table(columns, rows, opts = {}) {
     ? rows.map((row) => h('tr', { dataset: opts.rowData?.(row) }, columns.map((c) => h('td', { class: c.num ? 'num' : undefined, 'data-label': c.label }, c.value(row)))))
     : [h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, opts.empty ?? t('common.empty')))];
   // Wide tables become one card per row on narrow screens (style.css), so that no column is out of reach.
-  const stack = columns.length >= 6 ? 'stack' : undefined;
+  const stack = (opts.stack ?? columns.length >= 6) ? 'stack' : undefined;
   return h('div', { class: 'table-wrap' }, h('table', { 'aria-label': opts.label, class: stack }, h('thead', {}, head), h('tbody', {}, body)));
 }
 

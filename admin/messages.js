@@ -559,7 +559,7 @@ const m = {
   'tracks.verifyBad': ['Jejak TIDAK utuh.', 'The trail is NOT intact.'],
   'tracks.verifyStats': ['{tracks} entri, {checkpoints} titik periksa bertanda tangan, {unsigned} entri setelah titik periksa terakhir.', '{tracks} entries, {checkpoints} signed checkpoints, {unsigned} entries after the last checkpoint.'],
   'tracks.checkpoints': ['Unduh titik periksa & kunci publik', 'Download checkpoints & public key'],
-  'tracks.seq': ['No.', 'No.'],
+  'tracks.seq': ['No. (rincian)', 'No. (details)'],
   'tracks.at': ['Waktu', 'Time'],
   'tracks.result': ['Hasil (HTTP · kode)', 'Outcome (HTTP · code)'],
   'tracks.duration': ['Lama', 'Duration'],

@@ -122,6 +122,12 @@ function latencyChart(keys, labels, series) {
   ], (series?.points ?? []).map((p) => ({ label: label(p.start, p.start.length === 10 ? 'day' : 'hour'), ...p })));
 }
 
+function shortLabel(name) {
+  if (name.length <= 20) return name;
+  const last = name.split('/').pop();
+  return last.length <= 20 ? `…/${last}` : `${last.slice(0, 19)}…`;
+}
+
 function topChart(id, title, entries) {
   const top = entries.filter((e) => e.total.calls).sort((a, b) => b.total.calls - a.total.calls).slice(0, 10);
   return chartBox(id, title, top.map((e) => `${e.name}: ${e.total.calls}`).join('; ') || t('dash.noCalls'), {
@@ -137,8 +143,8 @@ function topChart(id, title, entries) {
       indexAxis: 'y',
       scales: {
         x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
-        // Long names keep their end (the operation), the whole name is in the tooltip and the table.
-        y: { stacked: true, ticks: { callback(v) { const l = this.getLabelForValue(v); return l.length > 26 ? `…${l.slice(-25)}` : l; } } },
+        // Long names show their last part (the operation); the whole name is in the tooltip and the table.
+        y: { stacked: true, ticks: { callback(v) { return shortLabel(this.getLabelForValue(v)); } } },
       },
     },
   }, [

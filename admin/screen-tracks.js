@@ -47,16 +47,16 @@ export async function renderTracks(main) {
   async function load() {
     try {
       const page = await api('/audit/tracks', { query: { ...query(), after } });
+      // A compact table, also on tablets (it scrolls in its box): the number opens the entry.
       fill(listBox, table([
-        { label: t('tracks.seq'), value: (r) => String(r.seq), num: true },
+        { label: t('tracks.seq'), value: (r) => h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('tracks.open')} ${r.seq}`, onclick: () => open(r) }, String(r.seq)) },
         { label: t('tracks.at'), value: (r) => dateTime(r.at, { seconds: true }) },
         { label: t('tracks.interface'), value: (r) => r.interface },
         { label: t('tracks.operation'), value: (r) => (r.interface === 'admin' ? r.operation : `${r.agency}/${r.service}/${r.operation}`) },
         { label: t('tracks.consumer'), value: (r) => r.consumer ?? '' },
         { label: t('tracks.result'), value: (r) => h('span', { class: `badge ${r.status < 400 && (r.code === 200 || r.code === 0) ? 'ok' : 'bad'}` }, `${r.status} · ${r.code}`) },
         { label: t('tracks.duration'), value: (r) => `${number(r.durationMs)} ms`, num: true },
-        { label: t('common.actions'), value: (r) => h('button', { type: 'button', class: 'small secondary', 'aria-label': `${t('tracks.open')} ${r.seq}`, onclick: () => open(r) }, t('tracks.open')) },
-      ], page.items, { label: t('tracks.title'), empty: t('tracks.none'), rowData: (r) => ({ seq: r.seq, operation: r.operation }) }),
+      ], page.items, { label: t('tracks.title'), empty: t('tracks.none'), stack: false, rowData: (r) => ({ seq: r.seq, operation: r.operation }) }),
       h('div', { class: 'actions' },
         pages.length ? h('button', { type: 'button', class: 'secondary', onclick: () => { after = pages.pop(); load(); } }, t('tracks.previous')) : null,
         page.next !== undefined ? h('button', { type: 'button', class: 'secondary', id: 'track-next', onclick: () => { pages.push(after); after = page.next; load(); } }, t('tracks.next')) : null));

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { testApp } from '../support/app.ts';
-import { launch, needBrowser } from '../support/browser.ts';
+import { axeViolations, launch, needBrowser } from '../support/browser.ts';
 import { runtime, type Server } from '../../src/runtime/index.ts';
 import { ensureFirstAdmin } from '../../src/admin-api/first-admin.ts';
 import { generate } from 'otplib';
@@ -58,6 +58,21 @@ describe('admin page', { skip }, () => {
     assert.match(chart, /Chart\.js v4\.6\.1/);
     assert.doesNotMatch(chart, /sourceMappingURL/);
     assert.equal((await fetch(`${base}/admin/nothing.js`)).status, 404);
+  });
+
+  test('the axe-core check is live: a planted unlabelled field and unreadable text are reported', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/admin/`);
+    await page.waitForSelector('#login');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.evaluate(() => {
+      const bad = document.createElement('div');
+      bad.innerHTML = '<input id="planted"><p style="color:#ccc;background:#fff">hampir tak terbaca</p>';
+      document.querySelector('main')!.append(bad);
+    });
+    const ids = (await axeViolations(page)).map((v) => v.id);
+    assert.ok(ids.includes('label') && ids.includes('color-contrast'), `found: ${ids}`);
+    await page.close();
   });
 
   test('Indonesian first whatever the browser says; the one-time password changed; English on request and remembered', async () => {
