@@ -10,6 +10,7 @@ import { soapReader } from './grammar.ts';
 import { endpointAddress, soapVersionOf } from './names.ts';
 import { renderFault, renderSoap } from './render.ts';
 import { wsdlDocument } from './wsdl.ts';
+import { keyOf } from '../v1/grammar.ts';
 
 /** Where a SOAP path points: every service is one endpoint. */
 export interface SoapRoute {
@@ -59,7 +60,8 @@ export function soapHandler(call: Call, registry: Registry): SoapHandler {
       params: {},
       http,
       read,
-      key: http.headers.get('accesskey') ?? undefined,
+      // As v1 reads it (an OAuth2 token as Bearer, X-API-Key, AccessKey); a WS-Security UsernameToken wins in `read`.
+      key: keyOf(http.headers),
       format: 'soap',
       envelope: 'soap',
       remote: info.remote,

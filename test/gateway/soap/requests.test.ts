@@ -12,6 +12,7 @@ import { loadPendudukPg } from '../../support/penduduk.ts';
 import { testApp } from '../../support/app.ts';
 import { BY_NIK, setupDukcapil } from '../../support/dukcapil.ts';
 import { CONTENT_TYPE, ENV_NS, envelope, readAnswer, usernameToken, type Version } from '../../support/soap.ts';
+import { APP_KEY, CLIENT, setupBank } from '../../support/credentials.ts';
 
 const skip = await needService('PostgreSQL', pgUrl);
 const NS = 'urn:mantra:dukcapil:kependudukan';
@@ -49,8 +50,24 @@ describe('SOAP requests', { skip }, () => {
       data: { form: 'sql', connector: 'pg', sql: 'select nik, nama from penduduk where kode_wilayah = :kode_wilayah order by nik limit :batas' },
     });
     await t.subscribe(KODE, 'dukcapil', 'kependudukan', 'penduduk_by_kode');
+    await setupBank(t);
   });
   after(() => t?.close());
+
+  test('an OAuth2 token as Authorization: Bearer is a key, as on v1; a tampered one is the 10001 fault', async () => {
+    const res = await t.fetch(new Request('http://mantra.test/oauth2/token', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT, client_secret: APP_KEY }).toString(),
+    }));
+    const token: string = (await res.json()).access_token;
+    const good = await call(byNik('1.1'), { headers: { AccessKey: '', Authorization: `Bearer ${token}` } });
+    assert.equal(good.res.status, 200);
+    assert.equal(good.answer.fault, false);
+    assert.equal(good.track?.consumer, CLIENT);
+    const forged = await call(byNik('1.1'), { headers: { AccessKey: '', Authorization: `Bearer ${token.slice(0, -4)}AAAA` } });
+    assert.equal(forged.answer.fault, true);
+    assert.equal(forged.track?.code, 10001);
+  });
 
   for (const version of ['1.1', '1.2'] as Version[]) {
     test(`SOAP ${version}: a data call answers its rows in {operation}Response, tracked as interface soap`, async () => {
