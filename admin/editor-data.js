@@ -65,7 +65,7 @@ export async function dataEditor(agency, spec = {}) {
       { name: 'table', label: 'data.table', type: 'select', required: true,
         options: [{ value: '', label: t('data.pickTable') }, ...[...new Set([...tables, ...(state.table ? [state.table] : [])])].map((n) => ({ value: n, label: n }))],
         onchange: async () => { capture(); await loadColumns(); state.columns = []; render(); } },
-      { name: 'action', label: 'data.action', type: 'select', options: options(actions, 'daction') },
+      { name: 'action', label: 'data.action', type: 'select', options: options(actions, 'daction'), onchange: () => { capture(); render(); } },
       { name: 'limit', label: 'data.limit', type: 'number', min: 1 },
       { name: 'offset', label: 'data.offset', type: 'number', min: 0 },
     ], state);
@@ -99,6 +99,8 @@ export async function dataEditor(agency, spec = {}) {
       ],
     });
     const keys = form([{ name: 'keys', label: 'data.keys', type: 'lines', hint: 'data.keysHint' }], state);
+    // Key columns matter only to an upsert.
+    keys.el.hidden = (state.action ?? 'select') !== 'upsert';
     Object.assign(parts, { tableForm, colBoxes, conditions, order, keys });
     return h('div', {}, tableForm.el, colBoxes, conditions.el, order.el, keys.el);
   }
@@ -117,7 +119,7 @@ export async function dataEditor(agency, spec = {}) {
       columns: [...parts.colBoxes.querySelectorAll('input[name=column]:checked')].map((i) => i.value),
       conditions: parts.conditions.read(),
       order: parts.order.read(),
-      keys: parts.keys.read().keys ?? [],
+      keys: parts.keys.el.hidden ? [] : parts.keys.read().keys ?? [],
     };
     if (!parts.sql) for (const k of ['limit', 'offset']) if (current[k] === undefined) delete state[k];
     return { ...state, ...base, ...current };

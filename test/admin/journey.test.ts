@@ -194,6 +194,8 @@ describe('admin page: the whole journey', { skip }, () => {
 
   test('the provider approves with terms', async () => {
     await signIn(page, base, 'ani', 'sekali-pakai-ani-1', 'kata-sandi-ani-baru-1');
+    const nav = await page.locator('nav#nav a').allTextContents();
+    assert.ok(nav.includes('Konektor') && !nav.includes('Pengguna & peran') && !nav.includes('Jejak audit') && !nav.includes('Pengaturan'), `a provider's menu: ${nav}`);
     await open(page, base, 'subscriptions', '#sub-list tr[data-consumer="bank/mobile"]');
     await page.click('#sub-list tr[data-consumer="bank/mobile"] [data-act="subs.approve"]');
     await page.fill('#sub-panel [name=rateLimit]', '60');
