@@ -5,9 +5,9 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import type { ProxySpec } from '../../src/model/operation-proxy.ts';
-import { badParam } from '../http/errors.ts';
-import { headerValue, mappedValue, nest, pairsOf, text, xmlName, xmlValue } from '../http/request-values.ts';
-import type { BackendRequest } from '../http/types.ts';
+import { badParam } from '../proxy/errors.ts';
+import { headerValue, mappedValue, nest, pairsOf, text, xmlName, xmlValue } from '../proxy/request-values.ts';
+import type { BackendRequest } from '../proxy/types.ts';
 import type { SoapName, SoapOperation } from './wsdl.ts';
 
 export const ENVELOPE_NS = {

@@ -4,14 +4,14 @@
  * present"); both with messages that name no host.
  */
 import type { ProxySpec } from '../../src/model/operation-proxy.ts';
-import { createCredentials } from '../http/auth.ts';
-import { notAllowed, soapOperationName } from '../http/config-check.ts';
-import { decodeText } from '../http/decode.ts';
-import { isProxyError, ProxyError, proxyCodes } from '../http/errors.ts';
-import { hostAllowed } from '../http/hosts.ts';
-import { type InternalCheck, internalProblem } from '../http/internal-hosts.ts';
-import { createTransport } from '../http/transport.ts';
-import type { PreparedProxy } from '../http/types.ts';
+import { createCredentials } from '../proxy/auth.ts';
+import { notAllowed, soapOperationName } from '../proxy/config-check.ts';
+import { decodeText } from '../proxy/decode.ts';
+import { isProxyError, ProxyError, proxyCodes } from '../proxy/errors.ts';
+import { hostAllowed } from '../proxy/hosts.ts';
+import { type InternalCheck, internalProblem } from '../proxy/internal-hosts.ts';
+import { createTransport } from '../proxy/transport.ts';
+import type { PreparedProxy } from '../proxy/types.ts';
 import { loadWsdl, WsdlError } from './wsdl.ts';
 
 const WSDL_MAX_BYTES = 8 * 1024 * 1024;

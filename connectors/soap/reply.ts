@@ -8,13 +8,13 @@
  *   When that value is itself a MANTRA envelope it is unwrapped like a REST reply (the original answered 10017).
  */
 import type { ProxySpec } from '../../src/model/operation-proxy.ts';
-import { decodeText, charsetOf } from '../http/decode.ts';
-import { originalMessages, ProxyError, proxyCodes } from '../http/errors.ts';
-import { isEnvelope, unwrapEnvelope } from '../http/envelope.ts';
-import type { Reply } from '../http/http-reply.ts';
-import { elementValue } from '../http/xml-tree.ts';
-import { child, childElements, parseXml, textOf, XmlError, type XmlElement } from '../http/xml.ts';
-import type { RawResponse } from '../http/types.ts';
+import { decodeText, charsetOf } from '../proxy/decode.ts';
+import { originalMessages, ProxyError, proxyCodes } from '../proxy/errors.ts';
+import { isEnvelope, unwrapEnvelope } from '../proxy/envelope.ts';
+import type { Reply } from '../proxy/http-reply.ts';
+import { elementValue } from '../proxy/xml-tree.ts';
+import { child, childElements, parseXml, textOf, XmlError, type XmlElement } from '../proxy/xml.ts';
+import type { RawResponse } from '../proxy/types.ts';
 import type { SoapOperation } from './wsdl.ts';
 import { ENVELOPE_NS } from './envelope.ts';
 

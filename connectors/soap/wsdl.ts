@@ -3,10 +3,10 @@
  * needs per operation. WSDL imports are refused with a clear error; schema imports/includes are skipped (the
  * input's children then stay unknown, and calls send the mapped values as they are).
  */
-import { createTransport } from '../http/transport.ts';
-import { decodeText } from '../http/decode.ts';
-import { isProxyError } from '../http/errors.ts';
-import { child, childElements, children, parseXml, resolveQName, XmlError, type XmlElement } from '../http/xml.ts';
+import { createTransport } from '../proxy/transport.ts';
+import { decodeText } from '../proxy/decode.ts';
+import { isProxyError } from '../proxy/errors.ts';
+import { child, childElements, children, parseXml, resolveQName, XmlError, type XmlElement } from '../proxy/xml.ts';
 import type { SoapName, SoapOperation, WsdlDescription } from './types.ts';
 
 export type { SoapName, SoapOperation, WsdlDescription } from './types.ts';

@@ -25,8 +25,8 @@ import { createPool } from '../../connectors/pool.ts';
 import { createApp } from '../../src/app.ts';
 import { withRequestId } from '../../src/app-env.ts';
 import { setLogLevel } from '../../src/observability/log.ts';
-import { Http1Client } from '../../connectors/http/http1/client.ts';
-import { route } from '../../connectors/http/http1/target.ts';
+import { Http1Client } from '../../connectors/proxy/http1/client.ts';
+import { route } from '../../connectors/proxy/http1/target.ts';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const CONCURRENCY = 32;

@@ -5,8 +5,8 @@
  * document is judged here as a whole.
  */
 import { allowedPath, IN_MEMORY, rootRefused } from '../../connectors/file-access.ts';
-import { backendUrls } from '../../connectors/http/config-check.ts';
-import { firstInternal, lookupBackends } from '../../connectors/http/internal-hosts.ts';
+import { backendUrls } from '../../connectors/proxy/config-check.ts';
+import { firstInternal, lookupBackends } from '../../connectors/proxy/internal-hosts.ts';
 import type { Connector } from '../model/connector.ts';
 import type { Operation } from '../model/operation.ts';
 import { Settings } from '../model/settings.ts';

@@ -6,7 +6,7 @@ import { Connector, connectorSecrets } from '../model/connector.ts';
 import { Consumer } from '../model/consumer.ts';
 import { Operation } from '../model/operation.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
-import { InternalBackendError, isProxyError, prepareProxy } from '../../connectors/http/index.ts';
+import { InternalBackendError, isProxyError, prepareProxy } from '../../connectors/proxy/index.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import { Service } from '../model/service.ts';
 import { operationSlug, slug } from '../model/slug.ts';

@@ -6,7 +6,7 @@ import { compileShape } from '../../connectors/job/shape.ts';
 import { compileData } from '../../connectors/sql/index.ts';
 import jsonata from 'jsonata';
 import { compileParams } from './params.ts';
-import { createProxyInvoker, type PreparedProxy } from '../../connectors/http/index.ts';
+import { createProxyInvoker, type PreparedProxy } from '../../connectors/proxy/index.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';
 import { connectorRef, refVersion, type SettingsView } from './connector-ref.ts';
 import { log } from '../observability/log.ts';

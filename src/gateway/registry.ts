@@ -4,7 +4,7 @@ import type { Subscription } from '../model/subscription.ts';
 import type { Settings } from '../model/settings.ts';
 import { Settings as SettingsSchema } from '../model/settings.ts';
 import type { ConnectorPool } from '../../connectors/pool.ts';
-import { backendUrls, lookupBackends } from '../../connectors/http/index.ts';
+import { backendUrls, lookupBackends } from '../../connectors/proxy/index.ts';
 import type { SettingsView } from './connector-ref.ts';
 import { builtFrom, compileOperation } from './compile.ts';
 import type { CompiledOperation } from './operation.ts';

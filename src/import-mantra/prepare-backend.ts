@@ -3,7 +3,7 @@
  * backend's WSDL read. A backend that cannot be reached now does not stop the import: the operation is imported
  * with a warning and answers the backend's error per call, like the original, until it is saved again.
  */
-import { isProxyError, prepareProxy } from '../../connectors/http/index.ts';
+import { isProxyError, prepareProxy } from '../../connectors/proxy/index.ts';
 import type { ProxySpec } from '../model/operation-proxy.ts';
 import type { Secrets } from '../security/secrets.ts';
 import { openProxySecrets } from '../security/proxy-secrets.ts';

@@ -5,8 +5,8 @@
  * for errors. Text a caller (or the fuzz backend) put in is allowed back: an echo is not a leak.
  */
 import { XMLValidator } from 'fast-xml-parser';
-import { phpUnserialize } from '../../connectors/http/php-unserialize.ts';
-import { parseXml } from '../../connectors/http/xml.ts';
+import { phpUnserialize } from '../../connectors/proxy/php-unserialize.ts';
+import { parseXml } from '../../connectors/proxy/xml.ts';
 import { gatewayErrors } from '../../src/gateway/errors.ts';
 import type { FuzzCase } from './case.ts';
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
 import { getFormat } from '../../src/formats/index.ts';
 import { xmlName } from '../../src/formats/xml-text.ts';
-import { parseXml } from '../../connectors/http/xml.ts';
-import { xmlDocumentTree } from '../../connectors/http/xml-tree.ts';
+import { parseXml } from '../../connectors/proxy/xml.ts';
+import { xmlDocumentTree } from '../../connectors/proxy/xml-tree.ts';
 import { toAdminError } from '../../src/admin-api/errors.ts';
 
 const xml = getFormat('xml')!;

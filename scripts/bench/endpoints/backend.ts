@@ -5,10 +5,10 @@
  *   /slow?ms=50   the same JSON after a delay (the composite scenario's backends)
  *   /fanout?ms=50 three concurrent /slow calls to BENCH_UPSTREAM, merged (the composite scenario's reference)
  *   /relay        BENCH_UPSTREAM's /item passed on with fetch() (a hand-written Bun proxy, the runtime's own ceiling)
- *   /relay-http1  the same with Mantra's keep-alive HTTP/1.1 client (connectors/http/http1) instead of fetch()
+ *   /relay-http1  the same with Mantra's keep-alive HTTP/1.1 client (connectors/proxy/http1) instead of fetch()
  */
-import { Http1Client } from '../../../connectors/http/http1/client.ts';
-import { route } from '../../../connectors/http/http1/target.ts';
+import { Http1Client } from '../../../connectors/proxy/http1/client.ts';
+import { route } from '../../../connectors/proxy/http1/target.ts';
 
 const port = Number(process.env.BENCH_PORT);
 const upstream = process.env.BENCH_UPSTREAM;

@@ -1,4 +1,4 @@
-import { isProxyError, type ProxyInvoker } from '../../../connectors/http/index.ts';
+import { isProxyError, type ProxyInvoker } from '../../../connectors/proxy/index.ts';
 import { log } from '../../observability/log.ts';
 import { GatewayError, keyOfCode } from '../errors.ts';
 import type { Invoker } from '../operation.ts';

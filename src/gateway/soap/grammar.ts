@@ -4,7 +4,7 @@
  * version its Content-Type names, the header's WS-Security UsernameToken taken as the key, and the Body's one
  * element read as document/literal wrapped: its name is the operation, its children the parameters.
  */
-import { childElements, parseXml, textOf, XmlError, type XmlElement } from '../../../connectors/http/xml.ts';
+import { childElements, parseXml, textOf, XmlError, type XmlElement } from '../../../connectors/proxy/xml.ts';
 import { xmlName } from '../../formats/xml-text.ts';
 import type { Operation } from '../../model/operation.ts';
 import type { Settings } from '../../model/settings.ts';

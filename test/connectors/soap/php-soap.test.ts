@@ -1,7 +1,7 @@
 /** PHP's own SoapServer (php-soap) as the SOAP backend, over SOAP 1.1 and 1.2. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProxyInvoker, prepareProxy } from '../../../connectors/http/index.ts';
+import { createProxyInvoker, prepareProxy } from '../../../connectors/proxy/index.ts';
 import type { ProxySpecInput } from '../../../src/model/operation-proxy.ts';
 import { phpSoapSkip, startPhpSoapServer } from './php-server.ts';
 

@@ -1,9 +1,9 @@
 /** SOAP backends against a SOAP 1.1/1.2 server written here: WSDL at prepare time, envelopes, replies, faults. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProxyInvoker, prepareProxy, type PreparedProxy } from '../../../connectors/http/index.ts';
+import { createProxyInvoker, prepareProxy, type PreparedProxy } from '../../../connectors/proxy/index.ts';
 import type { ProxySpecInput } from '../../../src/model/operation-proxy.ts';
-import { type Backend, text, withBackend } from '../http/backend.ts';
+import { type Backend, text, withBackend } from '../proxy/backend.ts';
 import { pendudukWsdl, rpcWsdl } from './wsdls.ts';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { createProxyInvoker, InternalBackendError, lookupBackends, prepareProxy } from '../../../connectors/http/index.ts';
-import { addressReason, type InternalCheck, internalReason } from '../../../connectors/http/internal-hosts.ts';
+import { createProxyInvoker, InternalBackendError, lookupBackends, prepareProxy } from '../../../connectors/proxy/index.ts';
+import { addressReason, type InternalCheck, internalReason } from '../../../connectors/proxy/internal-hosts.ts';
 import { json, withBackend } from './backend.ts';
 
 const reasonOf = (url: string, check: InternalCheck = { allow: [] }) => internalReason(new URL(url), check);

@@ -1,7 +1,7 @@
 /** The request each style sends, as the backend received it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProxyInvoker, prepareProxy } from '../../../connectors/http/index.ts';
+import { createProxyInvoker, prepareProxy } from '../../../connectors/proxy/index.ts';
 import { json, withBackend } from './backend.ts';
 import { php, phpSkip } from './php.ts';
 

@@ -6,7 +6,7 @@ import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProxyInvoker } from '../../../connectors/http/index.ts';
+import { createProxyInvoker } from '../../../connectors/proxy/index.ts';
 import { runtime } from '../../../src/runtime/index.ts';
 import { inCI } from '../../support/services.ts';
 import { fakeClock, json, text, withBackend } from './backend.ts';

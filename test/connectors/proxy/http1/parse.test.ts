@@ -1,7 +1,7 @@
 /** The HTTP/1.x response parser alone, fed bytes the way a socket delivers them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_HEAD_BYTES, ResponseParser } from '../../../../connectors/http/http1/parse.ts';
+import { MAX_HEAD_BYTES, ResponseParser } from '../../../../connectors/proxy/http1/parse.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

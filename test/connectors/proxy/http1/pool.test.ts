@@ -1,8 +1,8 @@
 /** The per-origin pool of the HTTP/1.1 client: idle bound and idle timeout. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Http1Client } from '../../../../connectors/http/http1/client.ts';
-import { route } from '../../../../connectors/http/http1/target.ts';
+import { Http1Client } from '../../../../connectors/proxy/http1/client.ts';
+import { route } from '../../../../connectors/proxy/http1/target.ts';
 import { delay, ok, until, withRaw } from './raw-server.ts';
 
 const opts = () => ({ deadline: Date.now() + 2000, headersTimeoutMs: 1000, maxBytes: 1 << 20 });

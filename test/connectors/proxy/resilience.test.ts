@@ -1,7 +1,7 @@
 /** Timeouts, size limits, retries, the circuit breaker, health checks, TTL cache, fallback and the host allowlist. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BreakerRegistry, createProxyInvoker, prepareProxy } from '../../../connectors/http/index.ts';
+import { BreakerRegistry, createProxyInvoker, prepareProxy } from '../../../connectors/proxy/index.ts';
 import { fakeClock, json, never, text, withBackend } from './backend.ts';
 
 const fail = (p: Promise<unknown>) => p.then(() => assert.fail('expected a rejection'), (e) => e);

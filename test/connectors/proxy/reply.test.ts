@@ -1,7 +1,7 @@
 /** How replies are read: JSON, XML and PHP serialize detected, MANTRA envelopes unwrapped (federation). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProxyInvoker } from '../../../connectors/http/index.ts';
+import { createProxyInvoker } from '../../../connectors/proxy/index.ts';
 import { text, withBackend } from './backend.ts';
 import { php, phpSkip } from './php.ts';
 

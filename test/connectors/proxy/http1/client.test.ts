@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { createTransport, type SendOptions } from '../../../../connectors/http/transport.ts';
-import type { BackendRequest } from '../../../../connectors/http/types.ts';
+import { createTransport, type SendOptions } from '../../../../connectors/proxy/transport.ts';
+import type { BackendRequest } from '../../../../connectors/proxy/types.ts';
 import { delay, ok, until, withRaw } from './raw-server.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
