@@ -63,8 +63,9 @@ class CompositeCall {
   constructor(private plan: Plan, private values: ParamValues, private opts: InvokeOptions, deps: StepDeps, depth: number, dry?: DryRunHooks) {
     this.#deadline = Math.min(opts.deadline ?? Infinity, Date.now() + plan.timeoutMs);
     this.observe = dry?.observe;
+    const { remote = '', userAgent = '', lang = 'id' } = opts.caller ?? {};
     this.#scope = {
-      deps, depth, lang: opts.caller?.lang ?? 'id', running: new Set(), tracks: [],
+      deps, lang, stepCaller: { remote, userAgent, lang, depth: depth + 1 }, running: new Set(), tracks: [],
       tracked: { requestId: opts.requestId, caller: opts.caller, subscription: opts.output.subscription, composite: plan.id, user: dry?.user },
     };
     this.#stopped.promise.catch(() => {});

@@ -1,6 +1,6 @@
 import { compose } from '../gateway/compose.ts';
 import { GatewayError } from '../gateway/errors.ts';
-import type { CompiledOperation } from '../gateway/operation.ts';
+import type { Caller, CompiledOperation } from '../gateway/operation.ts';
 import type { CallContext, ValueResult } from '../gateway/types.ts';
 import { verifiable } from '../gateway/stages/verify.ts';
 import { shape } from '../gateway/stages/shape.ts';
@@ -9,7 +9,7 @@ import type { Lang } from '../i18n/index.ts';
 import { log } from '../observability/log.ts';
 import { hasFieldRules } from '../gateway/field-rules.ts';
 import { recordStep, type TrackedCall } from './step-track.ts';
-import { type StepRequest, stepInvoke } from './step-invoke.ts';
+import { rowsOutput, type StepRequest, stepInvoke, wholeValue } from './step-invoke.ts';
 import type { PlanStep, StepDeps, StepReport } from './types.ts';
 
 /**
@@ -19,8 +19,7 @@ import type { PlanStep, StepDeps, StepReport } from './types.ts';
  * composite itself.
  */
 const stages = compose([verifiable(stepInvoke()), shape()]);
-/** An operation without shape or verification, for a caller without field rules, needs the invoke stage only. */
-const plain = compose([stepInvoke()]);
+/** An operation without shape or verification, for a caller without field rules, needs its invoker only. */
 const bare = (op: CompiledOperation, sub: Subscription | undefined) =>
   !op.op.verify && !op.jsonata && !op.shapeRow && !sub?.verify && !hasFieldRules(sub);
 
@@ -38,8 +37,8 @@ export interface StepScope {
   deps: StepDeps;
   tracked: TrackedCall;
   lang: Lang;
-  /** The composite's own nesting depth; its steps run one deeper. */
-  depth: number;
+  /** Whom the steps' calls are for, one composite deeper (Caller.depth). */
+  stepCaller: Caller;
   /** Steps calling their operation now: the ones to stop when the call fails. */
   running: Set<StepRun>;
   /** Every step's track: the composite answers only once they are all written. */
@@ -56,6 +55,10 @@ export interface RunEnd {
   /** How long it took, ms. */
   ms: number;
 }
+
+/** What a step keeps of its operation's answer. */
+const ended = (result: ValueResult, rows: number | undefined): Omit<RunEnd, 'ms'> =>
+  ({ value: result.rows ?? result.data, rows, cache: result.meta?.source, steps: result.meta?.steps as RunEnd['steps'] });
 
 let lastMs = 0;
 let lastIso = '';
@@ -106,22 +109,24 @@ export class StepRun {
     if (!op || !op.op.enabled) throw new GatewayError('step_operation', { id: step.id });
     this.#op = op;
     const values = op.validate(this.input, 'strict');
+    const sub = scope.tracked.subscription;
+    const { requestId } = scope.tracked;
+    if (bare(op, sub)) {
+      const result = wholeValue(await op.invoke(values, { signal: this.signal, deadline, output: rowsOutput(sub), requestId, caller: scope.stepCaller }));
+      return ended(result, result.rowCount ?? result.rows?.length);
+    }
     const { agency, service, operation } = step;
-    const caller = scope.tracked.caller;
+    const { remote, userAgent } = scope.stepCaller;
     const req: StepRequest = {
       interface: 'composite', agency, service, operation, params: this.input, key: undefined, format: 'json', envelope: 'v1',
-      remote: caller?.remote ?? '', userAgent: caller?.userAgent ?? '', requestId: scope.tracked.requestId, lang: scope.lang, deadline,
-      stepSignal: this.signal,
+      remote, userAgent, requestId, lang: scope.lang, deadline, stepSignal: this.signal, caller: scope.stepCaller,
       get signal() {
         return this.stepSignal();
       },
-      caller: { remote: caller?.remote ?? '', userAgent: caller?.userAgent ?? '', lang: scope.lang, depth: scope.depth + 1 },
     };
-    const sub = scope.tracked.subscription;
     const ctx: CallContext = { req, startedAt: this.#start, op, subscription: stepSubscription(sub), values };
-    await (bare(op, sub) ? plain : stages)(ctx);
-    const result = ctx.result as ValueResult;
-    return { value: result.rows ?? result.data, rows: ctx.rows, cache: result.meta?.source, steps: result.meta?.steps as RunEnd['steps'] };
+    await stages(ctx);
+    return ended(ctx.result as ValueResult, ctx.rows);
   }
 
   #failure(err: unknown): GatewayError {
