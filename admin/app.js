@@ -76,11 +76,14 @@ async function show() {
 }
 
 async function run(screen, rest) {
-  fill(main, h('p', { class: 'muted' }, t('common.loading')));
+  // Each visit renders into a box of its own: a screen still loading when the person moved on writes into a box
+  // that is no longer in the page, never over the next screen.
+  const view = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
+  fill(main, view);
   try {
-    await screen.render(main, rest, { session });
+    await screen.render(view, rest, { session });
   } catch (err) {
-    fill(main, h('div', { class: 'error-box', role: 'alert' }, err.message));
+    fill(view, h('div', { class: 'error-box', role: 'alert' }, err.message));
   }
   document.title = `${t(`nav.${screen.nav ?? screen.id}`)} — ${document.getElementById('brand-name').textContent}`;
   main.focus({ preventScroll: true });

@@ -19,6 +19,12 @@ function control(f, id, value) {
       return h('select', common, (f.options ?? []).map((o) => h('option', { value: o.value, selected: String(value ?? f.default ?? '') === String(o.value) }, o.label)));
     case 'checkbox':
       return h('input', { ...common, type: 'checkbox', checked: value ?? f.default ?? false });
+    case 'checks': {
+      // Several values of a list, each its own checkbox; the group is named by the field's label.
+      const chosen = new Set(value ?? f.default ?? []);
+      return h('div', { id, role: 'group', 'aria-describedby': common['aria-describedby'], class: 'row checks', dataset: { name: f.name } },
+        (f.options ?? []).map((o) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: f.name, value: o.value, checked: chosen.has(o.value), disabled: f.readonly }), o.label)));
+    }
     case 'textarea':
       return h('textarea', { ...common, rows: f.rows ?? 4, spellcheck: 'false' }, value ?? '');
     case 'lines':
@@ -35,6 +41,7 @@ function control(f, id, value) {
 function readControl(f, el) {
   switch (f.type) {
     case 'checkbox': return el.checked;
+    case 'checks': return [...el.querySelectorAll('input:checked')].map((i) => i.value);
     case 'number': return el.value === '' ? undefined : Number(el.value);
     case 'lines': return el.value.split('\n').map((s) => s.trim()).filter(Boolean);
     case 'datetime': return fromLocalInput(el.value);
@@ -56,6 +63,10 @@ export function form(fields, values = {}, opts = {}) {
     errors.set(f.name, err);
     const label = t(f.label) + (f.required ? ' *' : '');
     if (f.type === 'checkbox') return h('div', { class: f.wide ? 'wide' : '' }, h('label', { class: 'check', for: id }, el, label), hint, err);
+    if (f.type === 'checks') {
+      el.setAttribute('aria-labelledby', `${id}-label`);
+      return h('div', { class: f.wide ? 'wide' : '' }, h('p', { class: 'label', id: `${id}-label` }, label), el, hint, err);
+    }
     return h('div', { class: f.wide || f.type === 'textarea' ? 'wide' : '' }, h('label', { for: id }, label), el, hint, err);
   });
   const el = h('div', { class: opts.single ? '' : 'grid' }, rows);

@@ -10,7 +10,6 @@ import { loginFailuresCard } from './login-failures.js';
 
 const zones = ['Asia/Jakarta', 'Asia/Pontianak', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'];
 const events = ['requested', 'approved', 'rejected', 'revoked', 'expired', 'expiring'];
-const roles = ['administrator', 'provider', 'publisher', 'requester', 'supervisor'];
 const LOGO_MAX = 256 * 1024;
 
 export async function renderSettings(main) {
@@ -25,7 +24,7 @@ export async function renderSettings(main) {
   ], s);
   const logoPreview = h('img', { id: 'logo-preview', alt: t('settings.logoPreview'), hidden: !logo, src: logo, class: 'logo-preview' });
   const logoProblem = h('p', { class: 'field-error', id: 'logo-err' });
-  const logoInput = h('input', { id: 'logo-file', type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp,image/svg+xml', 'aria-describedby': 'logo-hint logo-err',
+  const logoInput = h('input', { id: 'logo-file', type: 'file', class: 'file-input', accept: 'image/png,image/jpeg,image/gif,image/webp,image/svg+xml', 'aria-describedby': 'logo-hint logo-err',
     onchange: () => {
       const file = logoInput.files?.[0];
       logoProblem.textContent = '';
@@ -35,7 +34,9 @@ export async function renderSettings(main) {
       reader.onload = () => { logo = String(reader.result); logoPreview.src = logo; logoPreview.hidden = false; };
       reader.readAsDataURL(file);
     } });
-  const logoBox = h('div', {}, h('label', { for: 'logo-file' }, t('settings.logo')), logoInput,
+  // The browser's own file button speaks the browser's language: a labelled button of the page's stands in for it.
+  const logoBox = h('div', {}, h('p', { class: 'label' }, t('settings.logo')),
+    h('label', { for: 'logo-file', class: 'button secondary file-pick' }, t('settings.logoPick'), logoInput),
     h('p', { class: 'hint', id: 'logo-hint' }, t('settings.logoHint')), logoProblem, logoPreview,
     h('button', { type: 'button', class: 'small secondary', onclick: () => { logo = undefined; logoPreview.hidden = true; logoInput.value = ''; } }, t('settings.logoRemove')));
 
@@ -63,7 +64,7 @@ export async function renderSettings(main) {
     { name: 'backendAllowlist', label: 'settings.backendAllowlist', type: 'lines', hint: 'settings.backendAllowlistHint' },
     { name: 'internalBackends', label: 'settings.internalBackends', type: 'lines', hint: 'settings.internalBackendsHint' },
     { name: 'fileRoots', label: 'settings.fileRoots', type: 'lines', hint: 'settings.fileRootsHint' },
-    { name: 'writeRoles', label: 'settings.writeRoles', type: 'lines', hint: 'settings.writeRolesHint' },
+    { name: 'writeRoles', label: 'settings.writeRoles', type: 'checks', options: options(['administrator', 'provider', 'publisher'], 'role') },
     { name: 'maxBodyBytes', label: 'settings.maxBodyBytes', type: 'number', min: 1024 },
     { name: 'retention.days', label: 'settings.retentionDays', type: 'number', min: 0, hint: 'settings.zeroNoLimit' },
     { name: 'retention.megabytes', label: 'settings.retentionMb', type: 'number', min: 0, hint: 'settings.zeroNoLimit' },
@@ -83,7 +84,6 @@ export async function renderSettings(main) {
     const body = {
       ...rest, ...sec,
       workers: sec.workers ?? null,
-      writeRoles: (sec.writeRoles ?? []).filter((r) => roles.includes(r)),
       ...(b.publicBaseUrl ? { publicBaseUrl: b.publicBaseUrl } : {}),
       ...(Object.keys(branding).length ? { branding } : {}),
       ...(mail.host ? { smtp: { ...mail, password: mail.password ?? '' } } : {}),

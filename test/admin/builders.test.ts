@@ -16,7 +16,7 @@ import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg, pendudukRows } from '../support/penduduk.ts';
 import { needSmtpSink, type SmtpSink, startSmtpSink } from '../support/smtp.ts';
 import { setLogLevel } from '../../src/observability/log.ts';
-import { open, signIn, toast } from './page-helpers.ts';
+import { clickForToast, open, signIn, toast } from './page-helpers.ts';
 
 setLogLevel('error');
 const skip = (await needBrowser()) ?? (await needService('postgres', pgUrl)) ?? needSmtpSink();
@@ -93,8 +93,7 @@ describe('admin page: settings, proxy and composite builders', { skip }, () => {
     await page.fill('#settings-form [name="smtp.port"]', String(sink.port));
     await page.selectOption('#settings-form [name="smtp.tls"]', 'none');
     await page.fill('#settings-form [name="smtp.from"]', 'mantra@example.go.id');
-    await page.click('#settings-save');
-    await toast(page, 'Tersimpan');
+    await clickForToast(page, '#settings-save', 'Tersimpan');
     await page.waitForSelector('#settings-form');
     await screenshot(page, 'settings-saved-laptop');
 
@@ -182,6 +181,86 @@ describe('admin page: settings, proxy and composite builders', { skip }, () => {
     assert.match(result, new RegExp(NAMA));
     await screenshot(page, 'operation-composite-laptop');
     assert.deepEqual((await axeViolations(page)).map((v) => v.id), []);
+  });
+
+  test('a data operation as SQL with a typed parameter and code labels; field rules mask a field for one application', async () => {
+    await open(page, base, 'operation/new', '#data-editor');
+    await page.selectOption('#operation-form [name=service]', 'kependudukan');
+    await page.fill('#operation-form [name=slug]', 'penduduk_wilayah');
+    await page.selectOption('#data-editor [name=form]', 'sql');
+    await page.fill('#data-editor [name=sql]', 'select nik, nama, jenis_kelamin from penduduk where kode_wilayah = :kode order by nik limit 3');
+    await page.fill('#shape-editor [name=labelLines]', 'jenis_kelamin.L = Laki-laki\njenis_kelamin.P = Perempuan');
+    await page.click('#save-operation');
+    await toast(page, 'Parameter ditambahkan (teks, wajib): kode');
+    await page.waitForFunction(() => location.hash === '#/operation/dukcapil/kependudukan/penduduk_wilayah');
+    // The parameter the statement binds, typed as an integer and saved again.
+    await page.waitForSelector('#operation-form .list-editor [name=type]');
+    await page.selectOption('#operation-form .list-editor [name=type]', 'integer');
+    await clickForToast(page, '#save-operation', 'Tersimpan');
+    const saved = await adminApi('GET', '/operations/dukcapil/kependudukan/penduduk_wilayah');
+    assert.deepEqual(saved.params.map((p: { name: string; type: string }) => [p.name, p.type]), [['kode', 'integer']]);
+    assert.deepEqual(saved.shape.labels, { jenis_kelamin: { L: 'Laki-laki', P: 'Perempuan' } });
+
+    keys.sql = (await adminApi('POST', '/subscriptions', { consumer: 'dukcapil/uji', agency: 'dukcapil', service: 'kependudukan', operation: 'penduduk_wilayah', status: 'approved' })).key;
+    const tryIt = async (kode: string) => {
+      await open(page, base, 'console/dukcapil/kependudukan/penduduk_wilayah', '#console-params [name=kode]');
+      await page.fill('#console-form [name=key]', keys.sql);
+      await page.fill('#console-params [name=kode]', kode);
+      await page.click('#console-call');
+      await page.waitForSelector('#console-summary');
+      return (await page.textContent('#console-result'))!;
+    };
+    const answer = await tryIt('3201001');
+    assert.match(answer, new RegExp(`${NIK}.*${NAMA}.*Laki-laki`));
+
+    await open(page, base, 'subscriptions', '#sub-list table');
+    const row = page.locator('#sub-list tr[data-operation="dukcapil/kependudukan/penduduk_wilayah"]');
+    await row.locator('[data-act="subs.rules"]').click();
+    await page.fill('#sub-panel [name=maskFields]', 'nik');
+    await clickForToast(page, '#sub-submit', 'Tersimpan');
+    assert.match(await tryIt('3201001'), /3201\*{8}0001/);
+  });
+
+  test('keys renewed and shown once, a revoked subscription refused; the trail exported and the data-subject report', async () => {
+    const calls = async (key: string) => (await (await fetch(`${base}/json/dukcapil/kependudukan/penduduk_wilayah`, {
+      method: 'POST', headers: { AccessKey: key }, body: new URLSearchParams({ kode: '3201001' }),
+    })).json()).response.code;
+    await open(page, base, 'subscriptions', '#sub-list table');
+    const row = () => page.locator('#sub-list tr[data-operation="dukcapil/kependudukan/penduduk_wilayah"]');
+    await row().locator('[data-act="subs.rotate"]').click();
+    await page.waitForSelector('#shown-key');
+    const renewed = (await page.textContent('#shown-key'))!.trim();
+    assert.notEqual(renewed, keys.sql);
+    assert.equal(await calls(keys.sql), 10002, 'the old key stopped');
+    assert.equal(await calls(renewed), 200);
+    await row().locator('[data-act="subs.revoke"]').click();
+    await page.fill('#sub-panel [name=note]', 'Uji selesai');
+    await page.click('#sub-submit');
+    await toast(page, 'Langganan dicabut');
+    await page.waitForSelector('#sub-list tr[data-operation="dukcapil/kependudukan/penduduk_wilayah"][data-status=revoked]');
+    assert.equal(await calls(renewed), 10002);
+    await row().locator('[data-act="subs.history"]').click();
+    assert.match((await page.textContent('#sub-panel'))!, /Dibuat.*Disetujui.*Kunci baru.*Dicabut.*Uji selesai/s);
+
+    await server.tracker.flush();
+    await open(page, base, 'tracks', '#track-filters');
+    await page.fill('#track-filters [name=operation]', 'dukcapil/kependudukan/penduduk_wilayah');
+    await page.click('#track-filters button[type=submit]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ekspor CSV' }).click()]);
+    const text = fs.readFileSync(await csv.path(), 'utf8');
+    const lines = text.trim().split('\n');
+    assert.ok(lines.length >= 5, `a header and the calls: ${lines.length}`);
+    assert.ok(lines.slice(1).every((l) => l.includes('penduduk_wilayah')), 'only what the filter finds');
+    await page.getByRole('button', { name: 'Periksa keutuhan' }).click();
+    await page.waitForSelector('#verify-result');
+    assert.match((await page.textContent('#verify-result'))!, /Jejak utuh/);
+
+    // The proxy's calls asked the data operation about this NIK: the report names them without the trail holding it.
+    await page.fill('#subject-form [name=value]', NIK);
+    await page.click('#subject-form button[type=submit]');
+    await page.waitForSelector('#subject-result table');
+    assert.match((await page.textContent('#subject-result'))!, /penduduk_by_nik/);
+    await screenshot(page, 'tracks-subject-laptop');
   });
 
   test('times read in the chosen zone (WITA for Asia/Makassar); no script errors', async () => {

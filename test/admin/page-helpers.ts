@@ -25,12 +25,22 @@ export async function signOut(page: Page) {
 
 export async function open(page: Page, base: string, hash: string, ready: string) {
   await page.goto(`${base}/admin/#/${hash}`);
-  await page.waitForSelector(ready);
+  await page.waitForSelector(ready, { timeout: 15_000 }).catch(async (err) => {
+    // Say what the screen showed instead: usually the page's own error message.
+    throw new Error(`${hash}: ${ready} not found; the screen shows: ${(await page.textContent('main'))?.slice(0, 400)}`, { cause: err });
+  });
 }
 
 /** Waits for a toast with this text (the page's short success and failure notes). */
 export async function toast(page: Page, text: string | RegExp) {
   await page.locator('.toast', { hasText: text }).first().waitFor();
+}
+
+/** Clicks and waits for the note it brings, not one left from before. */
+export async function clickForToast(page: Page, selector: string, text: string | RegExp) {
+  await page.evaluate(() => document.getElementById('toasts')!.replaceChildren());
+  await page.click(selector);
+  await toast(page, text);
 }
 
 /** Fills the add form of a list screen and saves it; fails with the page's error message if saving fails. */
