@@ -40,6 +40,7 @@ const hidden = [{ id: 'operation', render: renderOperation, nav: 'services' }];
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let session = null;
+let moved = false;
 
 function route() {
   const [id = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -86,7 +87,9 @@ async function run(screen, rest) {
     fill(view, h('div', { class: 'error-box', role: 'alert' }, err.message));
   }
   document.title = `${t(`nav.${screen.nav ?? screen.id}`)} — ${document.getElementById('brand-name').textContent}`;
-  main.focus({ preventScroll: true });
+  // After a move (a link, signing in) the new screen takes the focus; on a fresh load the skip link stays first.
+  if (moved) main.focus({ preventScroll: true });
+  moved = true;
 }
 
 function showWho() {
@@ -97,6 +100,7 @@ function showWho() {
 
 function signedIn(info) {
   session = info;
+  moved = true;
   setCsrf(info.csrf);
   setUser(info.user);
   showWho();
@@ -139,6 +143,11 @@ document.getElementById('logout').addEventListener('click', async () => {
   show();
 });
 window.addEventListener('hashchange', show);
+// The skip link moves the focus only: the hash belongs to the screens.
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 
 document.documentElement.lang = currentLang();
 document.getElementById('lang').value = currentLang();

@@ -75,6 +75,36 @@ describe('admin page', { skip }, () => {
     await page.close();
   });
 
+  test('the keyboard alone: sign in, the focus on the new screen, back through the menu, the skip link', async () => {
+    await t.put('user', { username: 'tika', role: 'supervisor', passwordHash: await hashPassword('kata-sandi-tika-123') });
+    const page = await browser.newPage({ locale: 'id-ID' });
+    await page.goto(`${base}/admin/`);
+    await page.waitForSelector('#login');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'username', 'the cursor starts in the username');
+    await page.keyboard.type('tika');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('kata-sandi-tika-123');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#chart-calls');
+    // A new screen takes the focus (screen readers read it from its start); the menu is just before it.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    let label = '';
+    for (let i = 0; i < 12 && label !== 'Langganan'; i++) {
+      await page.keyboard.press('Shift+Tab');
+      label = await page.evaluate(() => (document.activeElement as HTMLElement).textContent ?? '');
+    }
+    assert.equal(label, 'Langganan');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('main h1')?.textContent === 'Langganan');
+    await page.reload();
+    await page.waitForSelector('main h1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip', 'the first stop is the skip link');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.close();
+  });
+
   test('Indonesian first whatever the browser says; the one-time password changed; English on request and remembered', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${base}/admin`);
