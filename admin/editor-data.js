@@ -1,7 +1,7 @@
 // A data operation, in MANTRA's table form (table, columns, conditions, order, limit) with the connector's tables and
 // columns to pick from, or as one SQL statement with named, typed parameters.
 import { api, list, path } from './api.js';
-import { errorBox, h } from './dom.js';
+import { errorBox, fill, h } from './dom.js';
 import { form, options } from './form.js';
 import { t } from './i18n.js';
 import { listEditor } from './list-editor.js';
@@ -56,7 +56,7 @@ export async function dataEditor(agency, spec = {}) {
     ], state);
     parts = { head, limits };
     const body = state.form === 'sql' ? sqlPart() : tablePart();
-    el.replaceChildren(head.el, problem, connectors.length ? null : h('p', { class: 'error-box' }, t('data.noConnector')), body, h('h3', {}, t('data.limits')), limits.el);
+    fill(el, head.el, problem, connectors.length ? null : h('p', { class: 'error-box' }, t('data.noConnector')), body, h('h3', {}, t('data.limits')), limits.el);
   }
 
   function tablePart() {

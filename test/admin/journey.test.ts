@@ -303,6 +303,9 @@ describe('admin page: the whole journey', { skip }, () => {
         await open(page, base, hash, ready);
         await page.waitForTimeout(150);
         const name = hash.split('/')[0];
+        // A value the page forgot to leave out would read "null" or "undefined".
+        const shown = await page.textContent('main');
+        if (/\b(null|undefined|NaN)\b|\[object /.test(shown ?? '')) problems.push(`${name} (${width}): shows ${shown!.match(/\b(null|undefined|NaN)\b|\[object /)![0]}`);
         await screenshot(page, `${name}-${width}`);
         for (const v of await axeViolations(page)) problems.push(`${name} (${width}): ${v.id} ${v.impact}: ${v.help} at ${v.nodes.join(', ')}`);
         // Nothing wider than the window: usable without scrolling sideways (tables scroll in their own box).
