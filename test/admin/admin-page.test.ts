@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The admin page in a real browser: Indonesian whatever the browser's language, English on request and remembered,
  * the server's messages in the page's language, the one-time password changed on the screen the page forces, a

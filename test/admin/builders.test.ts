@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Settings, proxy and composite operations on the admin page, in headless Chromium against a running server: the
  * branding (name, logo, time zone) saved and shown before sign-in, a refused value marked on its field, a test mail

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The admin page end to end, in headless Chromium against a real running server (startServer) over a real
  * PostgreSQL: the first administrator signs in with the one-time password, sets up agencies, users, a service and a

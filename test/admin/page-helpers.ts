@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** Steps a person takes on the admin page, for the browser tests. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';

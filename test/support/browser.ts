@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /** Headless Chromium from Debian, driven by playwright-core; axe-core checks and screenshots for the admin page. */
 import fs from 'node:fs';
 import path from 'node:path';
