@@ -61,7 +61,10 @@ async function show() {
     renderNav(id);
     return run(screen, rest);
   }
-  if (!session) return renderLogin(main, signedIn);
+  if (!session) {
+    renderNav('');
+    return renderLogin(main, signedIn);
+  }
   if (session.mustChangePassword || session.totpEnrolmentRequired) {
     // Nothing else works until then (the API refuses it): no menu.
     nav.hidden = true;

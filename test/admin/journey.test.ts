@@ -16,7 +16,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type Running } from '../../src/server.ts';
-import { axeViolations, launch, needBrowser, screenshot, SCREENSHOTS, viewports } from '../support/browser.ts';
+import { axeViolations, launch, needBrowser, screenshot, viewports } from '../support/browser.ts';
 import { needService, pgUrl } from '../support/services.ts';
 import { loadPendudukPg, pendudukRows } from '../support/penduduk.ts';
 import { setLogLevel } from '../../src/observability/log.ts';
@@ -47,7 +47,6 @@ describe('admin page: the whole journey', { skip }, () => {
     page = await browser.newPage({ viewport: viewports.laptop, locale: 'en-US' });
     page.on('dialog', (d) => d.accept());
     page.on('pageerror', (e) => errors.push(e.message));
-    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
   after(async () => {
     await browser?.close();

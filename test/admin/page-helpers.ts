@@ -22,6 +22,8 @@ export async function signIn(page: Page, base: string, username: string, passwor
 export async function signOut(page: Page) {
   await page.click('#logout');
   await page.waitForSelector('#login');
+  assert.equal(await page.isVisible('nav#nav'), false, 'no menu once signed out');
+  assert.equal(await page.textContent('#who'), '');
 }
 
 export async function open(page: Page, base: string, hash: string, ready: string) {
