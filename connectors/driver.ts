@@ -148,3 +148,13 @@ export async function readOnceMore(
     throw err;
   }
 }
+
+/** Runs a small introspection statement (connection test, tables, columns) and collects its rows, uncancellable. */
+export async function introspect<T extends Row>(
+  query: (plan: Plan, opts: QueryOptions) => Promise<number>, text: string, params: SqlPlan['params'], timeoutMs: number,
+): Promise<T[]> {
+  const rows: Row[] = [];
+  const never = { aborted: false, addEventListener() {}, removeEventListener() {} };
+  await query({ type: 'sql', sql: text, params, write: false }, { signal: never, timeoutMs, batchSize: 1000, maxRows: 100_000, onBatch: (b) => void rows.push(...b) });
+  return rows as T[];
+}

@@ -2,7 +2,7 @@ import { Request } from 'tedious';
 // tedious does not re-export its column metadata type from the package root.
 import type { ColumnMetadata } from 'tedious/lib/token/colmetadata-token-parser';
 import type { Connector } from '../../src/model/connector.ts';
-import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, readOnceMore, Watch } from '../driver.ts';
+import { type ColumnInfo, type Driver, type DriverPool, type ExecuteOptions, type OpenOptions, type QueryOptions, introspect, readOnceMore, Watch } from '../driver.ts';
 import { ConnectorError } from '../errors.ts';
 import { checkIdentifier } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
@@ -173,13 +173,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
   }
 
   /** A small introspection query, bounded by the connect timeout. */
-  async function simple<T extends Row>(text: string, params: Value[] = []): Promise<T[]> {
-    const rows: Row[] = [];
-    const plan: SqlPlan = { type: 'sql', sql: text, params, write: false };
-    const never = { aborted: false, addEventListener() {}, removeEventListener() {} };
-    await query(plan, { signal: never, timeoutMs: connectMs, batchSize: 1000, maxRows: 100_000, onBatch: (b) => void rows.push(...b) });
-    return rows as T[];
-  }
+  const simple = <T extends Row>(text: string, params: Value[] = []) => introspect<T>(query, text, params, connectMs);
 
   return {
     query,
