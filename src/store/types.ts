@@ -103,12 +103,19 @@ export interface Store {
   };
   /** Moves track writes and upkeep (SQLite: WAL checkpoints) to a thread of its own until stopped or closed. */
   startWriter?(): WriterThread;
-  close(): void;
+  /** Cluster store only: how many nodes have a fresh heartbeat (at least 1, this one). */
+  liveNodes?(): number;
+  /** Cluster store only: false while the shared store is unreachable (reads then come from this node's copy). */
+  health?(): { ok: boolean; detail?: string };
+  /** Cluster store only: this node's stable id (DATA/node-id, or --node / MANTRA_NODE). */
+  readonly node?: string;
+  /** The cluster store resolves once its connections are closed; the embedded one closes at once. */
+  close(): void | Promise<void>;
 }
 
 export class StoreError extends Error {
   constructor(
-    public readonly reason: 'conflict' | 'version' | 'not_found' | 'invalid' | 'open' | 'read_only',
+    public readonly reason: 'conflict' | 'version' | 'not_found' | 'invalid' | 'open' | 'read_only' | 'unavailable',
     message: string,
     public readonly detail?: unknown,
   ) {
