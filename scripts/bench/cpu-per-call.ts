@@ -4,8 +4,8 @@
  * the measured calls (the whole process: the store's writer thread included). Steadier than wrk on 2 cores for comparing two versions of the code; not a throughput figure.
  *
  *   bun scripts/bench/cpu-per-call.ts [case ...]
- * Cases: proxy, proxy-compat, pg, pg-compat, composite (three steps against instant backends); and without Mantra:
- * pg-raw (postgres.js alone), relay (Mantra's HTTP/1.1 client alone, as the bench backend's /relay-http1), fanout-raw
+ * Cases: proxy, proxy-compat, pg, pg-compat, list-compat (100 rows), my, my-compat (MariaDB), composite (three steps
+ * against instant backends); and without Mantra: pg-raw, list-raw (postgres.js alone), my-raw (mysql2 alone), relay (Mantra's HTTP/1.1 client alone, as the bench backend's /relay-http1), fanout-raw
  * (that client's three concurrent calls, merged: the composite's backend work alone).
  * Env: BENCH_CALLS (default 20000), BENCH_ROUNDS (default 1; the lowest of the rounds is printed), BENCH_TRACKS=0 to switch tracks off, BENCH_WORKERS (default 0).
  */
@@ -15,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { configure, AGENCY, SERVICE } from './mantra.ts';
-import { pendudukPg } from './databases.ts';
+import { pendudukMysql, pendudukPg } from './databases.ts';
+import mysql from 'mysql2/promise';
 import { SAMPLE_NIK } from './measure.ts';
 import { startBackend } from './endpoints.ts';
 import { pinning } from './processes.ts';
@@ -36,13 +37,14 @@ const NIK = SAMPLE_NIK;
 setLogLevel('error');
 const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['proxy', 'pg', 'pg-compat', 'pg-raw'];
 const pgUrl = await pendudukPg();
+const myUrl = await pendudukMysql();
 // The backend runs on the load CPU; this process on the server CPU.
 const backend = await startBackend(pinning.load);
 if (pinning.enabled) spawnSync('taskset', ['-a', '-p', '-c', pinning.server, String(process.pid)], { stdio: 'ignore' });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-cpu-'));
 const key = 'cpu-per-call-key-0123456789';
-await configure(dir, { pgUrl, backend: backend.base, tracks: process.env.BENCH_TRACKS !== '0' }, key);
+await configure(dir, { pgUrl, mysqlUrl: myUrl, backend: backend.base, tracks: process.env.BENCH_TRACKS !== '0' }, key);
 const store = openSqliteStore(dir);
 const writer = store.startWriter?.();
 const pool = createPool({ size: Number(process.env.BENCH_WORKERS ?? 0) });
@@ -55,11 +57,24 @@ const requests: Record<string, () => Promise<unknown>> = {
   pg: () => call(`${base}/v1/${AGENCY}/${SERVICE}/penduduk_by_nik?nik=${NIK}`, { authorization: `Bearer ${key}` }),
   'proxy-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/proxy_item`, { accesskey: key, 'user-agent': 'MANTRA' }),
   'pg-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/penduduk_by_nik/nik=${NIK}`, { accesskey: key, 'user-agent': 'MANTRA' }),
+  'list-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/penduduk_list`, { accesskey: key, 'user-agent': 'MANTRA' }),
+  my: () => call(`${base}/v1/${AGENCY}/${SERVICE}/penduduk_by_nik_my?nik=${NIK}`, { authorization: `Bearer ${key}` }),
+  'my-compat': () => call(`${base}/json/${AGENCY}/${SERVICE}/penduduk_by_nik_my/nik=${NIK}`, { accesskey: key, 'user-agent': 'MANTRA' }),
   composite: () => call(`${base}/v1/${AGENCY}/${SERVICE}/composite_instant`, { authorization: `Bearer ${key}` }),
 };
 const raw = postgres(pgUrl, { max: 5, prepare: true });
 requests['pg-raw'] = async () => {
   const rows = await raw`select nik, nama, tgl_lahir, jenis_kelamin, alamat, kode_wilayah from penduduk where nik = ${NIK}`;
+  return JSON.stringify({ data: rows });
+};
+
+requests['list-raw'] = async () => {
+  const rows = await raw`select nik, nama, tgl_lahir, jenis_kelamin, alamat, kode_wilayah from penduduk limit ${100}`;
+  return JSON.stringify({ data: rows });
+};
+const myRaw = mysql.createPool({ uri: myUrl, connectionLimit: 5 });
+requests['my-raw'] = async () => {
+  const [rows] = await myRaw.execute('select nik, nama, tgl_lahir, jenis_kelamin, alamat, kode_wilayah from penduduk where nik = ?', [NIK]);
   return JSON.stringify({ data: rows });
 };
 
@@ -124,6 +139,7 @@ try {
   }
 } finally {
   await raw.end();
+  await myRaw.end();
   http1.close();
   await mantra.tracker.flush();
   await pool.close();
