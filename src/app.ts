@@ -24,6 +24,7 @@ import { oauthRoutes } from './oauth/routes.ts';
 import { AccessTokens } from './security/tokens.ts';
 import { openSigningKey } from './security/signing-key.ts';
 import { compositeRunner } from './compose/dry-run.ts';
+import { type Counter, memoryCounter } from './limits/index.ts';
 
 export interface AppDeps {
   store: Store;
@@ -31,6 +32,8 @@ export interface AppDeps {
   pool: Pool;
   /** The server's data directory: file connectors may never open it. */
   dataDir: string;
+  /** Rate limits and quotas: Redis across nodes (--redis), else in memory, each node its share of the live nodes. */
+  limits?: Counter;
 }
 
 export interface MantraApp {
@@ -61,7 +64,8 @@ export function createApp(deps: AppDeps): MantraApp {
   const evidence = new Evidence(deps.dataDir, deps.secrets);
   const metrics = new Metrics();
   const registry = new Registry(deps.store, deps.secrets, deps.dataDir, deps.pool, { tracker, evidence, metrics });
-  const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens, evidence, metrics });
+  const limits = deps.limits ?? memoryCounter({ nodes: () => deps.store.liveNodes?.() ?? 1 });
+  const call = buildPipeline({ registry, secrets: deps.secrets, tracker, tokens, evidence, metrics, limits });
   const app = new Hono<Env>();
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -70,9 +74,12 @@ export function createApp(deps: AppDeps): MantraApp {
       store: await deps.store.get('settings', 'settings').then(() => true, () => false),
       // A trivial job through the pool proves a worker thread runs and answers.
       workers: await deps.pool.test(probeConnector).then(() => true, () => false),
+      ...(limits.health && { redis: limits.health() }),
     };
     const ok = checks.store && checks.workers;
-    return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
+    // Without Redis the node still serves, counting its share of the limits itself: degraded, not down.
+    const status = !ok ? 'not ready' : checks.redis === false ? 'degraded' : 'ready';
+    return c.json({ status, checks }, ok ? 200 : 503);
   });
   app.get('/metrics', metricsRoute(metrics, deps.store));
 

@@ -10,6 +10,7 @@ import { ensureFirstAdmin, resetPassword } from './admin-api/first-admin.ts';
 import { exportConfig, importConfig } from './admin-api/config-document.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { cliLang, t } from './cli/messages.ts';
+import { RedisOpenError } from './limits/open-error.ts';
 
 const helpId = `Mantra ${pkg.version} — Government Service Bus, penerus MANTRA yang kompatibel
 
@@ -37,6 +38,8 @@ Opsi:
   --tls-cert FILE       sertifikat PEM: melayani HTTPS
   --tls-key FILE        kunci privat PEM
   --workers N           thread pekerja konektor (0 = di thread utama; bawaan: jumlah inti - 1, atau 0 pada 2 inti atau kurang)
+  --redis URL           redis://[USER:PASS@]HOST:PORT[/DB]: batas laju dan kuota dihitung di Redis, bersama semua node
+                        (atau MANTRA_REDIS); tanpanya setiap node menegakkan bagiannya, batas dibagi jumlah node hidup
   --reset-password USER (init) menerbitkan kata sandi sekali pakai baru untuk USER
   --version             mencetak versi
   --help                teks ini
@@ -79,6 +82,8 @@ Options:
   --tls-cert FILE       PEM certificate: serve HTTPS
   --tls-key FILE        PEM private key
   --workers N           connector worker threads (0 = inline; default: cores - 1, or 0 on 2 cores or fewer)
+  --redis URL           redis://[USER:PASS@]HOST:PORT[/DB]: rate limits and quotas count in Redis, shared by all nodes
+                        (or MANTRA_REDIS); without it each node enforces its share, the limit over the live nodes
   --reset-password USER (init) issue a new one-time password for USER
   --version             print the version
   --help                this text
@@ -108,6 +113,7 @@ const { values, positionals } = parseArgs({
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     workers: { type: 'string' },
+    redis: { type: 'string' },
     'reset-password': { type: 'string' },
     from: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -155,6 +161,7 @@ async function serve(demo: boolean) {
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     workers: number(values.workers, '--workers'),
+    redis: values.redis ?? (env.MANTRA_REDIS || undefined),
   });
   const scheme = values['tls-cert'] ? 'https' : 'http';
   const base = `${scheme}://${values.host ?? env.MANTRA_HOST ?? '127.0.0.1'}:${running.server.port}`;
@@ -266,6 +273,7 @@ async function main() {
 
 main().catch((err) => {
   if (err instanceof StoreOpenError) fail(err.text(cliLang));
+  if (err instanceof RedisOpenError) fail(err.text(cliLang));
   if (err instanceof StoreError) fail(err.message);
   if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(t('port_in_use'));
   fail((err as Error)?.message ?? String(err));

@@ -10,6 +10,7 @@ import { trustedProxiesOf, withRequestId } from './app-env.ts';
 import { type RequestLimits, runtime, type Server } from './runtime/index.ts';
 import { ensureFirstAdmin } from './admin-api/first-admin.ts';
 import { ipAllowed } from './security/ip-allowlist.ts';
+import type { RedisCounter } from './limits/redis.ts';
 
 export interface ServeConfig {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface ServeConfig {
   workers?: number;
   /** Changes to requestLimits (tests shorten them). */
   limits?: Partial<RequestLimits>;
+  /** redis:// URL: rate limits and quotas count there, across nodes (--redis, MANTRA_REDIS). */
+  redis?: string;
 }
 
 /**
@@ -57,13 +60,18 @@ function defaultWorkers(): number {
 /** Opens the store, the worker pool and the HTTP server. Fails with a clear message, never half-started. */
 export async function startServer(config: ServeConfig): Promise<Running> {
   const store = openSqliteStore(config.dataDir);
+  let counter: RedisCounter | undefined;
   try {
     const secrets = new Secrets(loadMasterKey(config.dataDir));
     const firstAdmin = await ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
     const settings = (await store.get('settings', 'settings'))?.body;
     const workers = config.workers ?? settings?.workers ?? defaultWorkers();
+    // Loaded only when asked for: the Redis client stays out of a single node's start.
+    counter = config.redis
+      ? await (await import('./limits/redis.ts')).openRedisCounter(config.redis, { nodes: () => store.liveNodes?.() ?? 1 })
+      : undefined;
     const pool = createPool({ size: workers });
-    const mantra = createApp({ store, secrets, pool, dataDir: config.dataDir });
+    const mantra = createApp({ store, secrets, pool, dataDir: config.dataDir, limits: counter });
     const writer = store.startWriter?.();
     const server = await runtime.serve({
       port: config.port,
@@ -93,10 +101,12 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         await mantra.tracker.flush();
         await pool.close();
         await writer?.stop();
+        await counter?.close();
         store.close();
       })()),
     };
   } catch (err) {
+    await counter?.close();
     store.close();
     throw err;
   }

@@ -13,6 +13,7 @@ import { resolve } from './stages/resolve.ts';
 import { authenticate } from './stages/authenticate.ts';
 import { authorize } from './stages/authorize.ts';
 import { limit } from './stages/limit.ts';
+import type { Counter } from '../limits/index.ts';
 import { params } from './stages/params.ts';
 import { invoke } from './stages/invoke.ts';
 import { verifiable } from './stages/verify.ts';
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   /** Keyed hashes, answer signatures and kept answers for the tracks. */
   evidence: Evidence;
   metrics: Metrics;
+  /** Counts calls against rate limits and quotas: in memory (default) or in Redis across nodes. */
+  limits?: Counter;
 }
 
 /** The stage order, written once. `track` is outermost so it sees every outcome and its timing. */
@@ -35,7 +38,7 @@ export function buildPipeline(deps: GatewayDeps): (req: GatewayRequest) => Promi
   const run = compose([
     track({ ...deps, enabled: () => deps.registry.settings.tracks }),
     read(deps.registry),
-    checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets, deps.tokens), authorize(), limit(), params()]),
+    checks([requireKey(), resolve(deps.registry), authenticate(deps.registry, deps.secrets, deps.tokens), authorize(), limit(deps.limits), params()]),
     backendTime(),
     verifiable(invoke()),
     shape(),

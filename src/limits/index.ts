@@ -1,0 +1,3 @@
+export type { Counter, Limited, Over } from './types.ts';
+export { memoryCounter, share } from './memory.ts';
+export { RedisOpenError } from './open-error.ts';
