@@ -30,6 +30,11 @@ Perintah:
   audit export          mencetak jejak audit (--format ndjson|csv; filter --agency, --service, --operation,
                         --consumer, --interface, --status 200|ok|error, --from/--to waktu ISO; --out FILE)
                         config export, audit verify dan audit export hanya membaca: boleh di samping server berjalan
+  hub import-node URL --agency SLUG [--key KEY] [--dry-run]
+                        menggabungkan node ke hub dalam satu langkah: katalog publik node (URL/catalogue/openapi.json)
+                        menjadi operasi proxy instansi SLUG; kunci dari node (--key atau MANTRA_HUB_NODE_KEY) disimpan
+                        terenkripsi; impor ulang memperbarui yang berubah dan melaporkan yang hilang tanpa menghapusnya
+                        (di direktori data, server dihentikan; --dry-run hanya membaca; kode keluar 2 = ada yang bentrok)
 
 Opsi:
   --data DIR            direktori data (bawaan ./data, atau MANTRA_DATA_DIR)
@@ -45,7 +50,8 @@ Opsi:
   --help                teks ini
 
 Lingkungan: MANTRA_ADMIN_PASSWORD (kata sandi administrator pertama saat mulai pertama kali),
-MANTRA_MASTER_KEY (base64, 32 byte; bawaan: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en).
+MANTRA_MASTER_KEY (base64, 32 byte; bawaan: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
+MANTRA_HUB_NODE_KEY (hub import-node: kunci dari node, bila --key tidak diberikan).
 
 Contoh:
   mantra serve --data /var/lib/mantra --port 8080
@@ -55,6 +61,7 @@ Contoh:
   mantra audit verify --data /var/lib/mantra
   mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > jejak.ndjson
   mantra audit verify --export jejak.ndjson --public-key audit-signing.pub
+  MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
 `;
 
 const helpEn = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
@@ -74,6 +81,11 @@ Commands:
   audit export          print the audit trail (--format ndjson|csv; filters --agency, --service, --operation,
                         --consumer, --interface, --status 200|ok|error, --from/--to ISO times; --out FILE)
                         config export, audit verify and audit export only read: they run beside a running server
+  hub import-node URL --agency SLUG [--key KEY] [--dry-run]
+                        join a node to the hub in one step: the node's public catalogue (URL/catalogue/openapi.json)
+                        becomes agency SLUG's proxy operations; the node's key (--key or MANTRA_HUB_NODE_KEY) is stored
+                        encrypted; a re-import updates what changed and reports what disappeared, deleting nothing
+                        (on the data directory, server stopped; --dry-run only reads; exit 2 = some in conflict)
 
 Options:
   --data DIR            data directory (default ./data, or MANTRA_DATA_DIR)
@@ -89,7 +101,8 @@ Options:
   --help                this text
 
 Environment: MANTRA_ADMIN_PASSWORD (first administrator's password on first start),
-MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en).
+MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
+MANTRA_HUB_NODE_KEY (hub import-node: the node's key, when --key is not given).
 
 Examples:
   mantra serve --data /var/lib/mantra --port 8080
@@ -99,6 +112,7 @@ Examples:
   mantra audit verify --data /var/lib/mantra
   mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > trail.ndjson
   mantra audit verify --export trail.ndjson --public-key audit-signing.pub
+  MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
 `;
 
 const help = cliLang === 'en' ? helpEn : helpId;
@@ -117,6 +131,7 @@ const { values, positionals } = parseArgs({
     'reset-password': { type: 'string' },
     from: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    key: { type: 'string' },
     'rewrite-host': { type: 'string', multiple: true },
     format: { type: 'string' },
     export: { type: 'string' },
@@ -263,6 +278,15 @@ async function main() {
         dataDir: dataDir(), format: values.format, export: values.export, publicKey: values['public-key'], out: values.out,
         filters: filtersOf(values),
       });
+      if (code !== 0) process.exit(code);
+      return;
+    }
+    case 'hub': {
+      const { hubArgs, hubImport } = await import('./cli/hub.ts');
+      const args = hubArgs(positionals[1], {
+        dataDir: dataDir(), url: positionals[2], agency: values.agency, key: values.key ?? env.MANTRA_HUB_NODE_KEY, dryRun: values['dry-run'],
+      });
+      const code = await withStore((store, secrets) => hubImport(store, secrets, args), { readOnly: args.dryRun });
       if (code !== 0) process.exit(code);
       return;
     }

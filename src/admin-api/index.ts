@@ -18,6 +18,7 @@ import { mountUserAdminRoutes } from './user-admin-routes.ts';
 import { mountBrandingRoutes } from './branding-routes.ts';
 import { mountSmtpTestRoutes } from './smtp-test-routes.ts';
 import { mountCompositeRoutes } from './composite-routes.ts';
+import { mountHubRoutes } from './hub-routes.ts';
 
 export type { AdminContext, AdminEnv, AdminUser, ConnectorProbe } from './context.ts';
 export { ensureFirstAdmin, resetPassword } from './first-admin.ts';
@@ -61,6 +62,7 @@ export function createAdminApi(ctx: AdminContext): OpenAPIHono<AdminEnv> {
   mountBrandingRoutes(app, ctx);
   mountSmtpTestRoutes(app, guards, ctx);
   mountCompositeRoutes(app, guards, ctx);
+  mountHubRoutes(app, guards, ctx);
 
   // doc31's document, built once: generating it costs ~100 ms, too much to repeat for every anonymous request.
   let document: unknown;

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../i18n/index.ts';
 import { compositeMessages } from '../compose/messages.ts';
+import { hubMessages } from '../hub/messages.ts';
 
 /** Every message of the admin API, Bahasa Indonesia first. Keys double as the `error` code of error bodies. */
 export const messages = {
@@ -116,6 +117,7 @@ export const messages = {
   },
   internal: { id: 'Terjadi kesalahan internal', en: 'Internal error' },
   ...compositeMessages,
+  ...hubMessages,
   'kind.agency': { id: 'Instansi', en: 'Agency' },
   'kind.user': { id: 'Pengguna', en: 'User' },
   'kind.connector': { id: 'Konektor', en: 'Connector' },

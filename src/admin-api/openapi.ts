@@ -28,6 +28,7 @@ const statusText: Record<number, string> = {
   429: 'Too many failed attempts (Retry-After)',
   502: 'The data source did not answer',
   503: 'Not available in this process',
+  504: 'The other server did not answer in time',
 };
 
 export function errors(...statuses: number[]) {

@@ -29,6 +29,10 @@ const messages: Catalogue = {
   },
   audit_needs_key: { id: 'audit verify --export memerlukan --public-key FILE', en: 'audit verify --export needs --public-key FILE' },
   audit_not_export: { id: '{file} bukan ekspor jejak audit Mantra (baris {line})', en: '{file} is not a Mantra audit export (line {line})' },
+  hub_usage: {
+    id: 'gunakan "hub import-node URL --agency SLUG [--key KEY | env MANTRA_HUB_NODE_KEY] [--dry-run]"',
+    en: 'use "hub import-node URL --agency SLUG [--key KEY | env MANTRA_HUB_NODE_KEY] [--dry-run]"',
+  },
   audit_format: { id: '--format harus ndjson atau csv', en: '--format must be ndjson or csv' },
   audit_exported: { id: '{n} jejak diekspor', en: '{n} tracks exported' },
   audit_pending: {

@@ -8,7 +8,8 @@ import { Operation } from '../../src/model/operation.ts';
 import { Subscription } from '../../src/model/subscription.ts';
 import { type Role, roles, type User } from '../../src/model/user.ts';
 import { newTotpSecret } from '../../src/security/totp.ts';
-import { type Harness, harness, PASSWORD, seed } from './support.ts';
+import { type Harness, harness, PASSWORD, seed, settings } from './support.ts';
+import { serveDocument } from '../hub/document-server.ts';
 
 describe('admin api: roles and agency scoping', () => {
   let h: Harness;
@@ -330,19 +331,32 @@ describe('admin api: the matrix of roles × endpoints', () => {
     'POST /subscriptions/{id}/rotate-key': {
       allow: [...agencyA, 'requester'], request: async () => ({ path: `/subscriptions/${await subscription('approved')}/rotate-key` }),
     },
+
+    // Proxy operations are the publishers' (README, Roles): the agency's publishers and administrators join nodes.
+    'POST /hub/import-node': {
+      allow: ['administrator', 'publisher'],
+      request: () => ({ path: '/hub/import-node', json: { url: node.url, agency: 'a', key: 'kuncidarinode1', dryRun: true } }),
+    },
   };
 
   const userOf: Record<Role, string> = { administrator: 'root', supervisor: 'sri', provider: 'ani', publisher: 'putu', requester: 'citra' };
+  /** A node's catalogue on loopback, for the hub's import (allowed as an internal backend). */
+  let node: Awaited<ReturnType<typeof serveDocument>>;
   before(async () => {
     h = harness();
     tokens.administrator = await h.user('root', 'administrator');
     await seed(h, tokens.administrator);
+    node = await serveDocument();
+    await settings(h, { internalBackends: ['127.0.0.1'] });
     const db = new DatabaseSync(path.join(h.files, 'data.sqlite'));
     db.exec('create table penduduk (nik text, nama text)');
     db.close();
     for (const role of roles.filter((r) => r !== 'administrator')) tokens[role] = await h.user(userOf[role], role, { agency: agencyOf[role] });
   });
-  after(() => h.close());
+  after(async () => {
+    await node?.stop();
+    h.close();
+  });
 
   test('every endpoint has a row; each allowed role gets a 2xx, every other role a 403', async () => {
     const doc = (await h.call('GET', '/openapi.json')).body;
