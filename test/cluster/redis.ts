@@ -52,8 +52,8 @@ export function freePort(): Promise<number> {
 }
 
 /** A redis-server of the test's own (no persistence) on `port`; resolves once it answers. */
-export async function ownRedis(port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+export async function ownRedis(port: number, args: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
     stdio: 'ignore',
   });
   const url = `redis://127.0.0.1:${port}`;
