@@ -117,11 +117,13 @@ export function nodeOperations(doc: unknown, lang: Lang = 'id'): NodeOperation[]
           return;
         }
       }
-      const param = Parameter.safeParse({
+      const declared = {
         name: p.name, type, required: p.required ?? false, description: p.description ?? '', pattern,
         default: p.schema.default, minLength: p.schema.minLength, maxLength: type === 'string' ? p.schema.maxLength : undefined,
         min: p.schema.minimum, max: p.schema.maximum,
-      }, { error: localeError(lang) });
+      };
+      const given = Object.fromEntries(Object.entries(declared).filter(([, v]) => v !== undefined));
+      const param = Parameter.safeParse(given, { error: localeError(lang) });
       if (!param.success) issues.push(...param.error.issues.map((e) => ({ path: `${at}.${issuePath(e.path)}`, message: e.message })));
       else params.push(param.data);
     });
