@@ -12,6 +12,7 @@ import path from 'node:path';
 import { loadMasterKey } from '../../src/security/master-key.ts';
 import { Secrets } from '../../src/security/secrets.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import { Agency } from '../../src/model/agency.ts';
 import { Settings } from '../../src/model/settings.ts';
 import { Subscription } from '../../src/model/subscription.ts';
 import { runtimeArgs, serveCli } from '../support/cli.ts';
@@ -52,7 +53,7 @@ describe('hub: mantra hub import-node', () => {
     const store = openSqliteStore(dir);
     const secrets = new Secrets(loadMasterKey(dir));
     await store.put('settings', Settings.parse({ internalBackends: ['127.0.0.1'] }), 0);
-    await store.put('agency', { slug: 'dukcapil', name: 'Dukcapil' }, 0);
+    await store.put('agency', Agency.parse({ slug: 'dukcapil', name: 'Dukcapil' }), 0);
     await store.put('subscription', Subscription.parse({
       id: 'pemanggil', consumer: 'dukcapil/app', agency: 'dukcapil', service: 'kependudukan', operation: 'penduduk_by_nik',
       status: 'approved', keyHash: secrets.hashKey(HUB_KEY),
