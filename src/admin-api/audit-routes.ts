@@ -82,7 +82,7 @@ async function withTrail<T>(ctx: AdminContext, fn: (trail: TrailReader) => Promi
   try {
     return await fn(trail);
   } finally {
-    trail.close();
+    await trail.close();
   }
 }
 
@@ -134,7 +134,7 @@ export function mountAuditRoutes(app: OpenAPIHono<AdminEnv>, guards: MiddlewareH
     responses: { 200: json(Checkpoints, 'Every checkpoint, oldest first'), ...errors(401, 403) },
   }), async (c) => {
     const { keyId } = loadPublicKey(publicKeyFile);
-    const checkpoints = await withTrail(ctx, async (trail) => trail.checkpoints());
+    const checkpoints = await withTrail(ctx, (trail) => trail.checkpoints());
     return c.json({ keyId, publicKey: fs.readFileSync(publicKeyFile, 'utf8'), checkpoints }, 200);
   });
 
@@ -166,7 +166,7 @@ export function mountAuditRoutes(app: OpenAPIHono<AdminEnv>, guards: MiddlewareH
     },
   }), async (c) => {
     const { seq } = input<{ seq: number }>(c, 'param');
-    const row = await withTrail(ctx, async (trail) => trail.row(seq));
+    const row = await withTrail(ctx, (trail) => trail.row(seq));
     const t = row && decodeLine(row.line);
     if (!t?.answer) throw new AdminError(404, 'not_found', { kind: 'answer', id: String(seq) });
     const bytes = Buffer.from(ctx.secrets.decrypt(t.answer), 'base64');

@@ -86,9 +86,9 @@ export function mountStatsRoutes(app: OpenAPIHono<AdminEnv>, guards: MiddlewareH
     const trail = await ctx.store.trail();
     let rows: StatsRow[];
     try {
-      rows = trail.stats({ period: q.period, from, to, agency: q.agency, service: q.service, operation: q.operation, consumer: q.consumer });
+      rows = await trail.stats({ period: q.period, from, to, agency: q.agency, service: q.service, operation: q.operation, consumer: q.consumer });
     } finally {
-      trail.close();
+      await trail.close();
     }
     const see = visible(c.get('user'));
     const by: readonly (typeof keys)[number][] = q.by === 'total' ? [] : q.by === 'operation' ? ['agency', 'service', 'operation'] : [q.by];

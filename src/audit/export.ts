@@ -28,9 +28,9 @@ function exported(t: TrackRecord, prevHash: string, line: string): ExportedTrack
 }
 
 /** The hash before entry `seq`: the entry before it, the cut it follows, or the genesis hash. */
-function hashBefore(reader: TrailReader, seq: number, checkpoints: Checkpoint[]): string {
+async function hashBefore(reader: TrailReader, seq: number, checkpoints: Checkpoint[]): Promise<string> {
   if (seq <= 1) return GENESIS_HASH;
-  return reader.row(seq - 1)?.hash ?? checkpoints.find((c) => c.kind === 'cut' && c.seq === seq - 1)?.hash ?? '';
+  return (await reader.row(seq - 1))?.hash ?? checkpoints.find((c) => c.kind === 'cut' && c.seq === seq - 1)?.hash ?? '';
 }
 
 /** Walks the trail after `after` in seq order, handing each matching track to `each` until it returns false. */
@@ -39,13 +39,13 @@ async function walk(
   maxScan = Infinity,
 ): Promise<number | undefined> {
   const match = trackFilter(filters);
-  const checkpoints = reader.checkpoints();
+  const checkpoints = await reader.checkpoints();
   let prev: string | undefined;
   let scanned = 0;
   for (let cursor = after; ;) {
-    const rows = reader.rows(cursor, SCAN);
+    const rows = await reader.rows(cursor, SCAN);
     if (rows.length === 0) return undefined;
-    prev ??= hashBefore(reader, rows[0].seq, checkpoints);
+    prev ??= await hashBefore(reader, rows[0].seq, checkpoints);
     for (const row of rows) {
       const t = decodeLine(row.line, row.hash);
       const before = prev;
@@ -62,7 +62,7 @@ async function walk(
 export async function readPage(reader: TrailReader, filters: TrailFilters, after: number, limit: number): Promise<Page> {
   const items: ExportedTrack[] = [];
   const next = await walk(reader, filters, after, (t) => (items.push(t), items.length < limit), 50_000);
-  const last = reader.bounds().last ?? 0;
+  const last = (await reader.bounds()).last ?? 0;
   return { items, next: next !== undefined && next < last ? next : undefined };
 }
 
@@ -106,7 +106,7 @@ export async function writeExport(
   const partial = isFiltered(filters);
   await write(JSON.stringify({ type: 'header', format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(),
     keyId: opts.keyId, filters, partial }) + '\n');
-  for (const c of reader.checkpoints()) await write(JSON.stringify({ type: 'checkpoint', ...c }) + '\n');
+  for (const c of await reader.checkpoints()) await write(JSON.stringify({ type: 'checkpoint', ...c }) + '\n');
   await walk(reader, filters, 0, async (t) => (await write(ndjsonTrack(t)), ++n, true));
   await write(JSON.stringify({ type: 'end', tracks: n }) + '\n');
   return n;

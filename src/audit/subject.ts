@@ -32,11 +32,11 @@ const CHUNK = 50_000;
 export async function subjectReport(reader: TrailReader, hasher: ParamHasher, value: string, limit = 10_000): Promise<{ calls: SubjectCall[]; truncated: boolean }> {
   const marker = hasher.marker(value);
   const mark = marker.slice(1, -1);
-  const { first, last } = reader.bounds();
+  const { first, last } = await reader.bounds();
   const calls: SubjectCall[] = [];
   if (first === undefined || last === undefined) return { calls, truncated: false };
   for (let after = first - 1; after < last; after += CHUNK) {
-    for (const row of reader.find(marker, after, after + CHUNK)) {
+    for (const row of await reader.find(marker, after, after + CHUNK)) {
       const t = decodeLine(row.line);
       if (!t) continue;
       if (calls.length === limit) return { calls, truncated: true };

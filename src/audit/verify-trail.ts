@@ -14,9 +14,9 @@ export interface VerifyKey {
 
 /** Verifies a stored trail; `yieldEvery` hands the event loop back between chunks (the admin API's server). */
 export async function verifyStored(reader: TrailReader, key: VerifyKey, opts: { yieldEvery?: boolean } = {}): Promise<VerifyReport> {
-  const verifier = new ChainVerifier(key.publicKey, key.keyId, reader.checkpoints());
+  const verifier = new ChainVerifier(key.publicKey, key.keyId, await reader.checkpoints());
   for (let after = 0; !verifier.failed;) {
-    const rows = reader.rows(after, 5000);
+    const rows = await reader.rows(after, 5000);
     if (rows.length === 0) break;
     for (const row of rows) if (!verifier.add(row)) break;
     after = rows[rows.length - 1].seq;

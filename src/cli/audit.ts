@@ -57,9 +57,9 @@ async function verify(opts: AuditOptions): Promise<number> {
     let last = 0;
     try {
       report = await verifyStored(trail, key);
-      last = trail.bounds().last ?? report.cut ?? 0;
+      last = (await trail.bounds()).last ?? report.cut ?? 0;
     } finally {
-      trail.close();
+      await trail.close();
     }
     pendingNote(opts.dataDir, last);
   }
@@ -100,10 +100,10 @@ async function exportTrail(opts: AuditOptions): Promise<number> {
   try {
     const n = await writeExport(trail, { format, filters: opts.filters, keyId, write: (text) => out.write(text) });
     await out.end();
-    last = trail.bounds().last ?? 0;
+    last = (await trail.bounds()).last ?? 0;
     process.stderr.write(t('audit_exported', { n }) + '\n');
   } finally {
-    trail.close();
+    await trail.close();
   }
   pendingNote(opts.dataDir, last);
   return 0;

@@ -23,10 +23,10 @@ export function metricsRoute(metrics: Metrics, store: Store, token = process.env
     try {
       const trail = await store.trail();
       try {
-        last = trail.bounds().last ?? 0;
-        checkpoint = trail.lastCheckpoint();
+        last = (await trail.bounds()).last ?? 0;
+        checkpoint = await trail.lastCheckpoint();
       } finally {
-        trail.close();
+        await trail.close();
       }
     } catch {
       // the trail's gauges are left out; the scrape still answers

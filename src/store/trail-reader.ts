@@ -23,25 +23,26 @@ export function openTrailReader(file: string): TrailReader {
     const rows = db.prepare('select seq, line, hash from tracks where seq > ? order by seq limit ?');
     const row = db.prepare('select seq, line, hash from tracks where seq = ?');
     const find = db.prepare('select seq, line, hash from tracks where seq > ? and seq <= ? and instr(line, ?) > 0 order by seq');
-    const bounds = db.prepare('select min(seq) as first, max(seq) as last from tracks');
+    // Two subqueries: SQLite answers a lone min() or max() from the index, but scans the table for both at once.
+    const bounds = db.prepare('select (select min(seq) from tracks) as first, (select max(seq) from tracks) as last');
     const checkpoints = db.prepare('select * from checkpoints order by seq, kind');
     const lastCheckpoint = db.prepare('select * from checkpoints order by seq desc limit 1');
     const decode = (c: any): Checkpoint => ({ seq: c.seq, kind: c.kind, at: c.at, hash: c.hash, keyId: c.key_id, signature: c.signature });
     return {
-      rows: (after, limit) => rows.all(after, limit) as unknown as TrailRow[],
-      row: (seq) => row.get(seq) as unknown as TrailRow | undefined,
-      find: (text, after, upTo) => find.all(after, upTo, text) as unknown as TrailRow[],
-      bounds() {
+      rows: async (after, limit) => rows.all(after, limit) as unknown as TrailRow[],
+      row: async (seq) => row.get(seq) as unknown as TrailRow | undefined,
+      find: async (text, after, upTo) => find.all(after, upTo, text) as unknown as TrailRow[],
+      async bounds() {
         const b = bounds.get() as { first: number | null; last: number | null };
         return { first: b.first ?? undefined, last: b.last ?? undefined };
       },
-      checkpoints: () => (checkpoints.all() as any[]).map(decode),
-      lastCheckpoint() {
+      checkpoints: async () => (checkpoints.all() as any[]).map(decode),
+      async lastCheckpoint() {
         const c = lastCheckpoint.get();
         return c ? decode(c) : undefined;
       },
-      stats: (q: StatsQuery) => queryStats(db, q),
-      close() {
+      stats: async (q: StatsQuery) => queryStats(db, q),
+      async close() {
         if (!db.isOpen) return;
         if (db.isTransaction) db.exec('commit');
         db.close();

@@ -28,17 +28,20 @@ export interface TrailRow {
   hash: string;
 }
 
-/** A read-only snapshot of the trail (one read transaction) on its own connection; close it when done. */
+/**
+ * A read-only snapshot of the trail (one read transaction) on its own connection; close it when done. Async, so
+ * that a shared store (PostgreSQL) reads it over the network; a large trail is read in pages, never whole.
+ */
 export interface TrailReader {
   /** Entries with seq > after in seq order, at most `limit`. */
-  rows(after: number, limit: number): TrailRow[];
-  row(seq: number): TrailRow | undefined;
+  rows(after: number, limit: number): Promise<TrailRow[]>;
+  row(seq: number): Promise<TrailRow | undefined>;
   /** Entries in (after, upTo] whose line contains `text`. */
-  find(text: string, after: number, upTo: number): TrailRow[];
+  find(text: string, after: number, upTo: number): Promise<TrailRow[]>;
   /** The lowest and highest seq stored. */
-  bounds(): { first?: number; last?: number };
-  checkpoints(): Checkpoint[];
-  lastCheckpoint(): Checkpoint | undefined;
-  stats(q: StatsQuery): StatsRow[];
-  close(): void;
+  bounds(): Promise<{ first?: number; last?: number }>;
+  checkpoints(): Promise<Checkpoint[]>;
+  lastCheckpoint(): Promise<Checkpoint | undefined>;
+  stats(q: StatsQuery): Promise<StatsRow[]>;
+  close(): Promise<void>;
 }

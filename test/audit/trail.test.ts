@@ -52,7 +52,7 @@ async function verify(dir: string) {
   try {
     return await verifyStored(reader, key(dir));
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
@@ -145,7 +145,7 @@ describe('audit trail verification', () => {
     const other = await trail(3);
     const reader = openTrailReader(path.join(other, 'mantra.db'));
     const report = await verifyStored(reader, key(dir));
-    reader.close();
+    await reader.close();
     assert.equal(report.problem?.kind, 'bad_signature');
   });
 });
@@ -206,7 +206,7 @@ describe('export', () => {
     const reader = openTrailReader(path.join(dir, 'mantra.db'));
     let text = '';
     await writeExport(reader, { format: 'ndjson', filters, keyId: key(dir).keyId, write: (t) => void (text += t) });
-    reader.close();
+    await reader.close();
     fs.writeFileSync(file, text);
     return file;
   }

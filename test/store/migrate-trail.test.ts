@@ -61,9 +61,9 @@ describe('migration 4: the trail as lines', () => {
     assertChain(path.join(dir, 'mantra.db'));
     const reader = openTrailReader(path.join(dir, 'mantra.db'));
     const report = await verifyStored(reader, loadPublicKey(path.join(dir, PUBLIC_KEY_FILE)));
-    const minute = reader.stats({ period: 'minute' });
-    const hour = reader.stats({ period: 'hour' });
-    reader.close();
+    const minute = await reader.stats({ period: 'minute' });
+    const hour = await reader.stats({ period: 'hour' });
+    await reader.close();
     assert.equal(report.ok, true, JSON.stringify(report.problem));
     assert.equal(report.tracks, 32);
     const old = minute.find((s) => s.start === '2026-11-30T10:00');
