@@ -70,16 +70,19 @@ export function createApp(deps: AppDeps): MantraApp {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    const readable = await deps.store.get('settings', 'settings').then(() => true, () => false);
+    // The cluster store away: this node serves its copy of the configuration, but changes wait.
+    const shared = deps.store.health?.();
     const checks = {
-      store: await deps.store.get('settings', 'settings').then(() => true, () => false),
+      store: readable && (shared?.ok ?? true),
       // A trivial job through the pool proves a worker thread runs and answers.
       workers: await deps.pool.test(probeConnector).then(() => true, () => false),
       ...(limits.health && { redis: limits.health() }),
     };
-    const ok = checks.store && checks.workers;
+    const ok = readable && checks.workers;
     // Without Redis the node still serves, counting its share of the limits itself: degraded, not down.
-    const status = !ok ? 'not ready' : checks.redis === false ? 'degraded' : 'ready';
-    return c.json({ status, checks }, ok ? 200 : 503);
+    const status = !ok ? 'not ready' : checks.redis === false || !checks.store ? 'degraded' : 'ready';
+    return c.json({ status, checks, ...(shared?.detail && { detail: { store: shared.detail } }) }, ok ? 200 : 503);
   });
   app.get('/metrics', metricsRoute(metrics, deps.store));
 
