@@ -30,6 +30,9 @@ Perintah:
   audit export          mencetak jejak audit (--format ndjson|csv; filter --agency, --service, --operation,
                         --consumer, --interface, --status 200|ok|error, --from/--to waktu ISO; --out FILE)
                         config export, audit verify dan audit export hanya membaca: boleh di samping server berjalan
+  backup --to FILE      cadangan daring yang konsisten dari direktori data (penyimpanan, log jejak, kunci) dalam satu
+                        berkas .tar.gz (mode 0600), juga saat server berjalan; --without-master-key tanpa master.key
+  restore --from FILE   memulihkan cadangan ke direktori data (--data DIR) yang kosong atau baru
   hub import-node URL --agency SLUG [--key KEY] [--dry-run]
                         menggabungkan node ke hub dalam satu langkah: katalog publik node (URL/catalogue/openapi.json)
                         menjadi operasi proxy instansi SLUG; kunci dari node (--key atau MANTRA_HUB_NODE_KEY) disimpan
@@ -61,6 +64,8 @@ Contoh:
   mantra audit verify --data /var/lib/mantra
   mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > jejak.ndjson
   mantra audit verify --export jejak.ndjson --public-key audit-signing.pub
+  mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
+  mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
 `;
 
@@ -81,6 +86,9 @@ Commands:
   audit export          print the audit trail (--format ndjson|csv; filters --agency, --service, --operation,
                         --consumer, --interface, --status 200|ok|error, --from/--to ISO times; --out FILE)
                         config export, audit verify and audit export only read: they run beside a running server
+  backup --to FILE      a consistent online backup of the data directory (store, track log, keys) in one .tar.gz
+                        file (mode 0600), also while the server runs; --without-master-key leaves master.key out
+  restore --from FILE   restore a backup into an empty or new data directory (--data DIR)
   hub import-node URL --agency SLUG [--key KEY] [--dry-run]
                         join a node to the hub in one step: the node's public catalogue (URL/catalogue/openapi.json)
                         becomes agency SLUG's proxy operations; the node's key (--key or MANTRA_HUB_NODE_KEY) is stored
@@ -112,6 +120,8 @@ Examples:
   mantra audit verify --data /var/lib/mantra
   mantra audit export --data /var/lib/mantra --agency dukcapil --from 2026-01-01 > trail.ndjson
   mantra audit verify --export trail.ndjson --public-key audit-signing.pub
+  mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
+  mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
 `;
 
@@ -136,6 +146,7 @@ const { values, positionals } = parseArgs({
     format: { type: 'string' },
     export: { type: 'string' },
     'public-key': { type: 'string' },
+    'without-master-key': { type: 'boolean' },
     out: { type: 'string' },
     agency: { type: 'string' },
     service: { type: 'string' },
@@ -289,6 +300,14 @@ async function main() {
       const code = await withStore((store, secrets) => hubImport(store, secrets, args), { readOnly: args.dryRun });
       if (code !== 0) process.exit(code);
       return;
+    }
+    case 'backup': {
+      const { backupCommand } = await import('./cli/backup.ts');
+      return void await backupCommand({ dataDir: dataDir(), to: values.to, withoutMasterKey: values['without-master-key'], producer: pkg.version });
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./cli/backup.ts');
+      return void await restoreCommand({ from: values.from, dataDir: values.data ?? env.MANTRA_DATA_DIR });
     }
     default:
       fail(t('unknown_command', { command }));

@@ -39,6 +39,30 @@ const messages: Catalogue = {
     id: 'catatan: {n} jejak masih di log jejak (tracks/) dan belum di jejak audit: milik server yang berjalan (masuk dalam milidetik) atau yang terhenti (masuk saat server berjalan lagi)',
     en: 'note: {n} tracks wait in the track log (tracks/), not yet in the trail: a running server\'s (they join within milliseconds) or a stopped one\'s (they join when it runs again)',
   },
+  backup_usage: { id: 'backup memerlukan --to FILE', en: 'backup needs --to FILE' },
+  backup_done: {
+    id: 'Cadangan ditulis ke {file} ({mib} MiB): penyimpanan {store} MiB (skema {schema}, jejak sampai {seq}), {logged} jejak dari log jejak, {files} berkas kunci dan lainnya',
+    en: 'Backup written to {file} ({mib} MiB): store {store} MiB (schema {schema}, tracks up to {seq}), {logged} tracks from the track log, {files} key and other files',
+  },
+  backup_secret: {
+    id: 'Cadangan ini berisi kunci induk (master.key): cadangan ini rahasia. Siapa pun yang memegangnya dapat membaca rahasia konektor dan backend. Simpan seperti kunci itu sendiri, atau buat dengan --without-master-key',
+    en: 'This backup holds the master key (master.key): the backup is a secret. Whoever holds it can read the connector and backend secrets. Keep it like the key itself, or make it with --without-master-key',
+  },
+  backup_no_master_key: {
+    id: 'Kunci induk tidak ada dalam cadangan ini (--without-master-key atau MANTRA_MASTER_KEY): simpan kunci itu di tempat lain; tanpanya rahasia dan hash kunci yang dipulihkan tidak dapat dibaca',
+    en: 'The master key is not in this backup (--without-master-key or MANTRA_MASTER_KEY): keep the key elsewhere; without it the restored secrets and key hashes cannot be read',
+  },
+  backup_skipped: { id: 'catatan: bukan berkas biasa, tidak dicadangkan: {names}', en: 'note: not regular files, left out: {names}' },
+  restore_usage: { id: 'restore memerlukan --from FILE dan --data DIR', en: 'restore needs --from FILE and --data DIR' },
+  restore_done: {
+    id: 'Dipulihkan ke {dir}: cadangan {created}, skema {schema}, jejak sampai {seq}; {logged} jejak lagi diambil alih saat server pertama kali berjalan',
+    en: 'Restored into {dir}: backup of {created}, schema {schema}, tracks up to {seq}; {logged} more tracks are taken over when the server first runs',
+  },
+  restore_needs_master_key: {
+    id: 'Cadangan ini tanpa kunci induk: letakkan kunci induk instalasi di {dir}/master.key (mode 0600) atau di MANTRA_MASTER_KEY sebelum server dijalankan',
+    en: 'This backup has no master key: put the installation\'s master key in {dir}/master.key (mode 0600) or in MANTRA_MASTER_KEY before starting the server',
+  },
+  restore_owner: { id: 'Dijalankan sebagai root: serahkan berkasnya ke pengguna layanan: chown -R mantra:mantra {dir}', en: 'Run as root: give the files to the service\'s user: chown -R mantra:mantra {dir}' },
 };
 
 export const t = (key: string, vars: Record<string, string | number> = {}) => translate(messages, key, cliLang, vars);
