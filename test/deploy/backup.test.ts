@@ -12,15 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { DatabaseSync } from 'node:sqlite';
 import { cli, runtimeArgs, serveCli } from '../support/cli.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
-import { loadMasterKey, Secrets } from '../../src/security/index.ts';
-import { kinds } from '../../src/model/index.ts';
 import { TrackLog } from '../../src/store/track-log.ts';
+import { CALL_PATH, configure, KEY } from './fixture.ts';
 
-const KEY = 'backup-test-key-0001';
-const NIK = '3201000000000001';
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const tempDir = (name: string) => {
@@ -43,35 +39,7 @@ function cliAsync(args: string[], extra: Record<string, string> = {}): Promise<{
   });
 }
 
-/** A data operation over a SQLite file (outside the directory) that signs its answers, and a key for it. */
-async function configure(dir: string, files: string) {
-  const file = path.join(files, 'warga.db');
-  const db = new DatabaseSync(file);
-  db.exec(`create table warga (nik text, nama text); insert into warga values ('${NIK}', 'Siti');`);
-  db.close();
-  const store = openSqliteStore(dir);
-  const secrets = new Secrets(loadMasterKey(dir));
-  const put = (kind: keyof typeof kinds, body: unknown) => store.put(kind, (kinds[kind].schema as any).parse(body), 0);
-  try {
-    await put('settings', { fileRoots: [files] });
-    await put('agency', { slug: 'pemda', name: 'Pemda' });
-    await put('connector', { agency: 'pemda', slug: 'db', kind: 'sqlite', path: file });
-    await put('service', { agency: 'pemda', slug: 'warga' });
-    await put('operation', {
-      agency: 'pemda', service: 'warga', slug: 'cari', kind: 'data', params: [{ name: 'nik' }], audit: { signAnswers: true },
-      data: { form: 'sql', connector: 'db', sql: 'select nik, nama from warga where nik = :nik' },
-    });
-    await put('consumer', { agency: 'pemda', slug: 'app', name: 'App' });
-    await put('subscription', {
-      id: 'app-cari', consumer: 'pemda/app', agency: 'pemda', service: 'warga', operation: 'cari', status: 'approved',
-      keyHash: secrets.hashKey(KEY), purpose: 'Uji',
-    });
-  } finally {
-    store.close();
-  }
-}
-
-const call = (base: string, headers: Record<string, string>) => fetch(`${base}/v1/pemda/warga/cari?nik=${NIK}`, { headers });
+const call = (base: string, headers: Record<string, string>) => fetch(`${base}${CALL_PATH}`, { headers });
 /** The `kid` in the protected header of an answer's detached JWS. */
 const kidOf = (res: Response) => JSON.parse(Buffer.from(res.headers.get('x-jws-signature')!.split('.')[0], 'base64url').toString()).kid;
 
