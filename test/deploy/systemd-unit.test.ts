@@ -1,8 +1,9 @@
 /**
  * deploy/mantra.service as systemd itself reads it: `systemd-analyze verify` must accept it without a single
  * warning (its ExecStart pointed at an executable this test makes, since verify checks that the binary exists), and
- * `systemd-analyze security --offline` must rate it OK. The unit is not run under systemd here (no systemd as PID 1
- * on this machine): what the hardening does to a running Mantra is not tested.
+ * `systemd-analyze security --offline` must rate it OK; the same for the nightly backup's service and timer, whose
+ * commands are also run as systemd would hand them to the shell. No unit is run under systemd here (no systemd as
+ * PID 1 on this machine): what the hardening does to a running Mantra is not tested.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,11 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { needTool, runs } from '../support/tools.ts';
+import { runtimeArgs } from '../support/cli.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 
 const ANALYZE = '/usr/bin/systemd-analyze';
 const skip = needTool('systemd-analyze (apt install systemd)', () => runs(ANALYZE, ['--version']));
 const unitFile = new URL('../../deploy/mantra.service', import.meta.url).pathname;
 const unit = fs.readFileSync(unitFile, 'utf8');
+const backupUnit = fs.readFileSync(new URL('../../deploy/mantra-backup.service', import.meta.url), 'utf8');
+const backupTimer = fs.readFileSync(new URL('../../deploy/mantra-backup.timer', import.meta.url), 'utf8');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-unit-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -36,11 +41,11 @@ function verify(file: string) {
   return { status: r.status, said: (r.stdout + r.stderr).trim() };
 }
 
-/** The unit's settings of one section, `Key` → values in order. */
-function settings(section: string): Map<string, string[]> {
+/** A unit's settings of one section, `Key` → values in order. */
+function settings(section: string, text = unit): Map<string, string[]> {
   const found = new Map<string, string[]>();
   let current = '';
-  for (const raw of unit.split('\n')) {
+  for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const head = /^\[(\w+)\]$/.exec(line);
@@ -107,5 +112,49 @@ describe('deploy/mantra.service', () => {
     assert.ok(level, r.stdout.slice(-500));
     assert.ok(Number(level[1]) <= 2, `exposure ${level[1]} ${level[2]}`);
     assert.equal(level[2], 'OK');
+  });
+
+  test('the nightly backup: mantra-backup.service and .timer pass verify without a warning and rate OK', { skip }, () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'b-'));
+    fs.writeFileSync(path.join(folder, 'mantra-backup.service'), backupUnit);
+    fs.writeFileSync(path.join(folder, 'mantra-backup.timer'), backupTimer);
+    const r = spawnSync(ANALYZE, ['verify', path.join(folder, 'mantra-backup.service'), path.join(folder, 'mantra-backup.timer')], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal((r.stdout + r.stderr).trim(), '', 'no warning');
+    assert.equal(r.status, 0);
+    const sec = spawnSync(ANALYZE, ['security', '--offline=true', path.join(folder, 'mantra-backup.service')], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(sec.stdout, /Overall exposure level for mantra-backup\.service: [\d.]+ OK/);
+    const s = settings('Service', backupUnit);
+    assert.equal(s.get('User')?.[0], 'mantra');
+    assert.equal(s.get('Type')?.[0], 'oneshot');
+    assert.deepEqual(s.get('ReadWritePaths'), ['/var/backups/mantra']);
+    assert.equal(settings('Timer', backupTimer).get('Persistent')?.[0], 'true');
+  });
+
+  test('the backup unit\'s commands, as systemd hands them over, make a backup and keep two weeks of them', () => {
+    const s = settings('Service', backupUnit);
+    // systemd's own unescaping of these lines: %% is %, $$ is $; the single-quoted rest goes to sh as one word.
+    const unescape = (line: string) => line.replaceAll('%%', '%').replaceAll('$$', '$');
+    const start = /^\/bin\/sh -c '(.*)'$/.exec(unescape(s.get('ExecStart')![0]));
+    assert.ok(start, s.get('ExecStart')![0]);
+    const data = path.join(dir, 'backup-data');
+    const backups = path.join(dir, 'backups');
+    fs.mkdirSync(backups);
+    openSqliteStore(data).close();
+    // The binary: this runtime running src/main.ts, in place of /usr/local/bin/mantra.
+    const mantra = path.join(dir, 'mantra-bin');
+    fs.writeFileSync(mantra, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${runtimeArgs.join(' ')} ${JSON.stringify(new URL('../../src/main.ts', import.meta.url).pathname)} "$@"\n`, { mode: 0o755 });
+    const script = start[1].replace('/usr/local/bin/mantra', mantra).replace('/var/lib/mantra', data).replace('/var/backups/mantra', backups);
+    const old = path.join(backups, 'mantra-20200101-021500.tar.gz');
+    fs.writeFileSync(old, 'an old backup');
+    fs.utimesSync(old, new Date('2020-01-02'), new Date('2020-01-02'));
+    const made = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(made.status, 0, made.stderr);
+    const fresh = fs.readdirSync(backups).filter((f) => f !== path.basename(old));
+    assert.equal(fresh.length, 1, fresh.join(' '));
+    assert.match(fresh[0], /^mantra-\d{8}-\d{6}\.tar\.gz$/);
+    const post = unescape(s.get('ExecStartPost')![0]).replace('/var/backups/mantra', backups).split(' ');
+    const pruned = spawnSync(post[0], post.slice(1), { encoding: 'utf8' });
+    assert.equal(pruned.status, 0, pruned.stderr);
+    assert.deepEqual(fs.readdirSync(backups), fresh, 'the old one is gone, the new one kept');
   });
 });
