@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runtime } from './runtime/index.ts';
 import { startServer } from './server.ts';
-import { openSqliteStore, StoreError, StoreOpenError } from './store/index.ts';
+import { type Store, StoreError, StoreOpenError } from './store/index.ts';
+import { openStore } from './store/open-store.ts';
+import { PgStoreError } from './store/postgres/errors.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { ensureFirstAdmin, resetPassword } from './admin-api/first-admin.ts';
 import { exportConfig, importConfig } from './admin-api/config-document.ts';
@@ -38,6 +40,11 @@ Perintah:
                         menjadi operasi proxy instansi SLUG; kunci dari node (--key atau MANTRA_HUB_NODE_KEY) disimpan
                         terenkripsi; impor ulang memperbarui yang berubah dan melaporkan yang hilang tanpa menghapusnya
                         (di direktori data, server dihentikan; --dry-run hanya membaca; kode keluar 2 = ada yang bentrok)
+  store migrate --from DIR --to postgres://… [--force]
+                        memindahkan instalasi tunggal (konfigurasi, sesi, jejak audit dengan rantai dan checkpoint,
+                        statistik, kunci bersama) ke penyimpanan klaster; --from postgres://… --to DIR memindahkan
+                        kembali; tujuan yang tidak kosong ditolak kecuali --force (yang sama diganti, tidak ada yang
+                        dihapus); server sumber dihentikan dahulu
 
 Opsi:
   --data DIR            direktori data (bawaan ./data, atau MANTRA_DATA_DIR)
@@ -48,13 +55,17 @@ Opsi:
   --workers N           thread pekerja konektor (0 = di thread utama; bawaan: jumlah inti - 1, atau 0 pada 2 inti atau kurang)
   --redis URL           redis://[USER:PASS@]HOST:PORT[/DB]: batas laju dan kuota dihitung di Redis, bersama semua node
                         (atau MANTRA_REDIS); tanpanya setiap node menegakkan bagiannya, batas dibagi jumlah node hidup
+  --store URL           postgres://USER[:PASS]@HOST:PORT/DB: mode klaster, konfigurasi, sesi dan jejak di PostgreSQL
+                        bersama semua node (bawaan: berkas SQLite di DATA, atau MANTRA_STORE)
+  --node NAMA           id node ini di klaster (bawaan: DATA/node-id, dibuat sekali; atau MANTRA_NODE)
   --reset-password USER (init) menerbitkan kata sandi sekali pakai baru untuk USER
   --version             mencetak versi
   --help                teks ini
 
 Lingkungan: MANTRA_ADMIN_PASSWORD (kata sandi administrator pertama saat mulai pertama kali),
 MANTRA_MASTER_KEY (base64, 32 byte; bawaan: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
-MANTRA_HUB_NODE_KEY (hub import-node: kunci dari node, bila --key tidak diberikan).
+MANTRA_HUB_NODE_KEY (hub import-node: kunci dari node, bila --key tidak diberikan),
+MANTRA_STORE (--store), MANTRA_NODE (--node). Di klaster setiap node memakai MANTRA_MASTER_KEY yang sama.
 
 Contoh:
   mantra serve --data /var/lib/mantra --port 8080
@@ -67,6 +78,8 @@ Contoh:
   mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
   mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
+  mantra serve --store postgres://mantra@db.internal:5432/mantra --data /var/lib/mantra --port 8080
+  mantra store migrate --from /var/lib/mantra --to postgres://mantra@db.internal:5432/mantra
 `;
 
 const helpEn = `Mantra ${pkg.version} — Government Service Bus, drop-in successor of MANTRA
@@ -94,6 +107,11 @@ Commands:
                         becomes agency SLUG's proxy operations; the node's key (--key or MANTRA_HUB_NODE_KEY) is stored
                         encrypted; a re-import updates what changed and reports what disappeared, deleting nothing
                         (on the data directory, server stopped; --dry-run only reads; exit 2 = some in conflict)
+  store migrate --from DIR --to postgres://… [--force]
+                        move a single-node installation (configuration, sessions, the audit trail with its chain and
+                        checkpoints, statistics, shared keys) into the cluster store; --from postgres://… --to DIR
+                        moves it back; a non-empty target is refused unless --force (the same items are replaced,
+                        nothing is deleted); stop the source's server first
 
 Options:
   --data DIR            data directory (default ./data, or MANTRA_DATA_DIR)
@@ -104,13 +122,17 @@ Options:
   --workers N           connector worker threads (0 = inline; default: cores - 1, or 0 on 2 cores or fewer)
   --redis URL           redis://[USER:PASS@]HOST:PORT[/DB]: rate limits and quotas count in Redis, shared by all nodes
                         (or MANTRA_REDIS); without it each node enforces its share, the limit over the live nodes
+  --store URL           postgres://USER[:PASS]@HOST:PORT/DB: cluster mode, configuration, sessions and the trail in
+                        PostgreSQL, shared by all nodes (default: the SQLite file in DATA, or MANTRA_STORE)
+  --node NAME           this node's id in the cluster (default: DATA/node-id, made once; or MANTRA_NODE)
   --reset-password USER (init) issue a new one-time password for USER
   --version             print the version
   --help                this text
 
 Environment: MANTRA_ADMIN_PASSWORD (first administrator's password on first start),
 MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
-MANTRA_HUB_NODE_KEY (hub import-node: the node's key, when --key is not given).
+MANTRA_HUB_NODE_KEY (hub import-node: the node's key, when --key is not given),
+MANTRA_STORE (--store), MANTRA_NODE (--node). In a cluster every node runs with the same MANTRA_MASTER_KEY.
 
 Examples:
   mantra serve --data /var/lib/mantra --port 8080
@@ -123,6 +145,8 @@ Examples:
   mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
   mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
+  mantra serve --store postgres://mantra@db.internal:5432/mantra --data /var/lib/mantra --port 8080
+  mantra store migrate --from /var/lib/mantra --to postgres://mantra@db.internal:5432/mantra
 `;
 
 const help = cliLang === 'en' ? helpEn : helpId;
@@ -138,6 +162,9 @@ const { values, positionals } = parseArgs({
     'tls-key': { type: 'string' },
     workers: { type: 'string' },
     redis: { type: 'string' },
+    store: { type: 'string' },
+    node: { type: 'string' },
+    force: { type: 'boolean' },
     'reset-password': { type: 'string' },
     from: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -172,6 +199,15 @@ function dataDir(fallback = 'data'): string {
   return values.data ?? env.MANTRA_DATA_DIR ?? fallback;
 }
 
+/** The cluster store's address (--store, MANTRA_STORE); undefined = the embedded file. */
+function storeUrl(): string | undefined {
+  return values.store ?? (env.MANTRA_STORE || undefined);
+}
+
+function nodeName(): string | undefined {
+  return values.node ?? (env.MANTRA_NODE || undefined);
+}
+
 function number(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) fail(t('whole_number', { name }));
@@ -188,6 +224,8 @@ async function serve(demo: boolean) {
     tlsKey: values['tls-key'],
     workers: number(values.workers, '--workers'),
     redis: values.redis ?? (env.MANTRA_REDIS || undefined),
+    store: storeUrl(),
+    node: nodeName(),
   });
   const scheme = values['tls-cert'] ? 'https' : 'http';
   const base = `${scheme}://${values.host ?? env.MANTRA_HOST ?? '127.0.0.1'}:${running.server.port}`;
@@ -222,16 +260,17 @@ async function serve(demo: boolean) {
 }
 
 async function withStore<T>(
-  fn: (store: ReturnType<typeof openSqliteStore>, secrets: Secrets) => Promise<T>, opts: { readOnly?: boolean } = {},
+  fn: (store: Store, secrets: Secrets) => Promise<T>, opts: { readOnly?: boolean } = {},
 ): Promise<T> {
   const dir = dataDir();
+  const cluster = storeUrl();
   // A read-only command takes no lock (it runs beside a server); a directory without a store gets a new one.
-  const readOnly = opts.readOnly && fs.existsSync(path.join(dir, 'mantra.db'));
-  const store = openSqliteStore(dir, { readOnly });
+  const readOnly = opts.readOnly && (cluster !== undefined || fs.existsSync(path.join(dir, 'mantra.db')));
+  const store = await openStore({ dataDir: dir, store: cluster, readOnly, node: nodeName() });
   try {
     return await fn(store, new Secrets(loadMasterKey(dir)));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -309,6 +348,11 @@ async function main() {
       const { restoreCommand } = await import('./cli/backup.ts');
       return void await restoreCommand({ from: values.from, dataDir: values.data ?? env.MANTRA_DATA_DIR });
     }
+    case 'store': {
+      const { storeMigrateCommand } = await import('./cli/store-migrate.ts');
+      if (positionals[1] !== 'migrate') return fail(t('store_usage'));
+      return void await storeMigrateCommand({ from: values.from, to: values.to, force: values.force ?? false, node: nodeName() });
+    }
     default:
       fail(t('unknown_command', { command }));
   }
@@ -316,6 +360,7 @@ async function main() {
 
 main().catch((err) => {
   if (err instanceof StoreOpenError) fail(err.text(cliLang));
+  if (err instanceof PgStoreError) fail(err.text(cliLang));
   if (err instanceof RedisOpenError) fail(err.text(cliLang));
   if (err instanceof StoreError) fail(err.message);
   if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') fail(t('port_in_use'));

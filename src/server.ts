@@ -1,6 +1,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
-import { openSqliteStore, type Store } from './store/index.ts';
+import { StoreError, type Store } from './store/index.ts';
+import { openStore } from './store/open-store.ts';
 import { loadMasterKey, Secrets } from './security/index.ts';
 import { createPool } from '../connectors/pool.ts';
 import { createNotifier } from './notifications/notifier.ts';
@@ -24,6 +25,10 @@ export interface ServeConfig {
   limits?: Partial<RequestLimits>;
   /** redis:// URL: rate limits and quotas count there, across nodes (--redis, MANTRA_REDIS). */
   redis?: string;
+  /** postgres:// URL: the cluster store shared by every node (--store, MANTRA_STORE); absent = the embedded file. */
+  store?: string;
+  /** This node's id in the cluster instead of DATA/node-id (--node, MANTRA_NODE). */
+  node?: string;
 }
 
 /**
@@ -59,11 +64,16 @@ function defaultWorkers(): number {
 
 /** Opens the store, the worker pool and the HTTP server. Fails with a clear message, never half-started. */
 export async function startServer(config: ServeConfig): Promise<Running> {
-  const store = openSqliteStore(config.dataDir);
+  const store = await openStore({ dataDir: config.dataDir, store: config.store, node: config.node });
   let counter: RedisCounter | undefined;
   try {
     const secrets = new Secrets(loadMasterKey(config.dataDir));
-    const firstAdmin = await ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
+    const admin = () => ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
+    // Nodes of a new cluster starting together: one makes the administrator, the others then find it.
+    const firstAdmin = await admin().catch((err) => {
+      if (err instanceof StoreError && err.reason === 'conflict') return admin();
+      throw err;
+    });
     const settings = (await store.get('settings', 'settings'))?.body;
     const workers = config.workers ?? settings?.workers ?? defaultWorkers();
     // Loaded only when asked for: the Redis client stays out of a single node's start.
@@ -102,12 +112,12 @@ export async function startServer(config: ServeConfig): Promise<Running> {
         await pool.close();
         await writer?.stop();
         await counter?.close();
-        store.close();
+        await store.close();
       })()),
     };
   } catch (err) {
     await counter?.close();
-    store.close();
+    await store.close();
     throw err;
   }
 }

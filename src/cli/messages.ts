@@ -23,6 +23,43 @@ const messages: Catalogue = {
   unknown_command: { id: 'perintah "{command}" tidak dikenal; lihat mantra --help', en: 'unknown command "{command}"; see mantra --help' },
   port_in_use: { id: 'port sudah dipakai', en: 'the port is already in use' },
   no_store: { id: 'tidak ada penyimpanan Mantra di {dir}', en: 'no Mantra store in {dir}' },
+  store_usage: {
+    id: 'gunakan "store migrate --from DIR --to postgres://… [--force]" atau "store migrate --from postgres://… --to DIR [--force]"',
+    en: 'use "store migrate --from DIR --to postgres://… [--force]" or "store migrate --from postgres://… --to DIR [--force]"',
+  },
+  migrate_no_store: { id: 'tidak ada penyimpanan Mantra di {dir}: tidak ada yang dipindahkan', en: 'no Mantra store in {dir}: nothing moved' },
+  migrate_target_full: {
+    id: 'penyimpanan klaster sudah berisi ({entities} butir konfigurasi, {sessions} sesi, atau jejak node ini): tidak ada yang dipindahkan; --force mengganti butir yang sama dan tidak menghapus apa pun',
+    en: 'the cluster store is not empty ({entities} configuration items, {sessions} sessions, or this node\'s trail): nothing moved; --force replaces the same items and deletes nothing',
+  },
+  migrate_key_differs: {
+    id: 'penyimpanan klaster memegang {key} yang lain (jejak dan tanda tangan node lain bergantung padanya): tidak ada yang dipindahkan',
+    en: 'the cluster store holds a different {key} (other nodes\' trails and signatures depend on it): nothing moved',
+  },
+  migrate_which_node: {
+    id: 'penyimpanan klaster memegang jejak node {nodes}: pindahkan ke direktori data salah satu node itu (DATA/node-id) atau pilih dengan --node NAMA',
+    en: 'the cluster store holds the trails of nodes {nodes}: move into the data directory of one of them (DATA/node-id) or pick one with --node NAME',
+  },
+  migrate_not_node_dir: {
+    id: 'direktori ini bukan direktori data node {node}: rantai jejaknya ditandatangani kunci yang hanya ada di direktori node itu',
+    en: 'this is not the data directory of node {node}: its chain is signed with a key only that node\'s directory holds',
+  },
+  migrate_dir_has_trail: {
+    id: '{dir} sudah memiliki jejak audit yang bukan awal rantai node ini: dua rantai tidak dapat digabung; gunakan direktori data node itu sendiri atau direktori baru',
+    en: '{dir} already has an audit trail that is not the start of this node\'s chain: two chains cannot become one; use the node\'s own data directory or a new one',
+  },
+  migrate_dir_full: {
+    id: '{dir} sudah berisi {entities} butir konfigurasi: tidak ada yang dipindahkan; --force mengganti butir yang sama dan tidak menghapus apa pun',
+    en: '{dir} already holds {entities} configuration items: nothing moved; --force replaces the same items and deletes nothing',
+  },
+  migrate_done: {
+    id: 'dipindahkan: {entities} butir konfigurasi, {sessions} sesi, {keys} kunci bersama, {tracks} jejak, {checkpoints} checkpoint, {stats} baris statistik',
+    en: 'moved: {entities} configuration items, {sessions} sessions, {keys} shared keys, {tracks} tracks, {checkpoints} checkpoints, {stats} statistics rows',
+  },
+  migrate_other_chains: {
+    id: 'catatan: jejak node {nodes} tetap di penyimpanan klaster (tidak ada yang dihapus)',
+    en: 'note: the trails of nodes {nodes} stay in the cluster store (nothing was deleted)',
+  },
   audit_usage: {
     id: 'gunakan "audit verify [--data DIR | --export FILE --public-key FILE]" atau "audit export [--format ndjson|csv]"',
     en: 'use "audit verify [--data DIR | --export FILE --public-key FILE]" or "audit export [--format ndjson|csv]"',

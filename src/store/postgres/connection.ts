@@ -20,11 +20,14 @@ interface ConnectOptions {
  */
 export function connect(url: string, opts: ConnectOptions = {}): Sql {
   if (!isPostgresUrl(url)) throw new PgStoreError('url');
+  let parsed: URL;
   try {
-    new URL(url);
+    parsed = new URL(url);
   } catch {
     throw new PgStoreError('url');
   }
+  // Without a host or a database the driver would guess them (a local socket, the user's database).
+  if (!parsed.hostname || parsed.pathname.length < 2) throw new PgStoreError('url');
   return postgres(url, {
     max: opts.max ?? 4,
     connect_timeout: 5,

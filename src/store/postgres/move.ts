@@ -184,14 +184,21 @@ export async function moveOutOfCluster(url: string, dir: string, trail: TrailMov
     }
     store = openSqliteStore(dir);
     const db = new DatabaseSync(path.join(dir, 'mantra.db'));
+    let after = 0;
     try {
-      const tracks = (db.prepare('select count(*) as n from tracks').get() as { n: number }).n;
+      const last = db.prepare('select seq, hash from tracks order by seq desc limit 1').get() as { seq: number; hash: string } | undefined;
       const items = (db.prepare('select count(*) as n from entities').get() as { n: number }).n;
-      if (chain && tracks > 0) throw new MoveRefused('dir_has_trail', { dir });
+      // The directory this node came from holds the start of its chain: the rest is appended. Anything else is
+      // another chain, and two chains cannot become one.
+      if (last && chain) {
+        if (chain.rows.find((r) => r.seq === last.seq)?.hash !== last.hash) throw new MoveRefused('dir_has_trail', { dir });
+        after = last.seq;
+      }
       if (!opts.force && items > 0) throw new MoveRefused('dir_full', { dir, entities: items });
     } finally {
       db.close();
     }
+    if (chain) chain.rows = chain.rows.filter((r) => r.seq > after);
     const entities = await sql<{ kind: string; id: string; body: unknown }[]>`select kind, id, body from entities order by kind, id`;
     const sessions = await sql<{ token_hash: string; username: string; csrf: string; expires_at: string }[]>`select * from sessions`;
     const keys = await sql<{ name: string; body: string }[]>`select name, body from shared_keys order by name`;
