@@ -22,11 +22,11 @@ export async function backupCommand(opts: { dataDir: string; to?: string; withou
   const to = opts.to;
   const result = await translated(() => createBackup(opts.dataDir, to, { withoutMasterKey: opts.withoutMasterKey, producer: opts.producer }));
   const m = result.manifest;
-  const store = m.files.find((f) => f.name === 'mantra.db')!;
-  console.log(t('backup_done', {
-    file: to, mib: mib(result.bytes), store: mib(store.size), schema: m.schema, seq: m.lastSeq, logged: m.loggedTracks,
-    files: m.files.length - 1 - (m.loggedTracks ? 1 : 0),
-  }));
+  const store = m.files.find((f) => f.name === 'mantra.db');
+  const files = m.files.length - (store ? 1 : 0) - (m.loggedTracks ? 1 : 0);
+  console.log(store
+    ? t('backup_done', { file: to, mib: mib(result.bytes), store: mib(store.size), schema: m.schema, seq: m.lastSeq, logged: m.loggedTracks, files })
+    : t('backup_done_node', { file: to, dir: opts.dataDir, logged: m.loggedTracks, files }));
   console.log(m.masterKey ? t('backup_secret') : t('backup_no_master_key'));
   if (result.skipped.length) process.stderr.write(t('backup_skipped', { names: result.skipped.join(', ') }) + '\n');
   return 0;
@@ -37,7 +37,9 @@ export async function restoreCommand(opts: { from?: string; dataDir?: string }):
   if (!opts.from || !opts.dataDir) throw new Error(t('restore_usage'));
   const { from, dataDir } = opts;
   const { manifest: m } = await translated(() => restoreBackup(from, dataDir));
-  console.log(t('restore_done', { dir: dataDir, created: m.createdAt, schema: m.schema, seq: m.lastSeq, logged: m.loggedTracks }));
+  console.log(m.store
+    ? t('restore_done', { dir: dataDir, created: m.createdAt, schema: m.schema, seq: m.lastSeq, logged: m.loggedTracks })
+    : t('restore_done_node', { dir: dataDir, created: m.createdAt, logged: m.loggedTracks }));
   if (!m.masterKey) console.log(t('restore_needs_master_key', { dir: dataDir }));
   if (process.getuid?.() === 0) console.log(t('restore_owner', { dir: dataDir }));
   return 0;

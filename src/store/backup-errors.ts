@@ -2,7 +2,7 @@ import { translate, type Lang } from '../i18n/index.ts';
 
 /** Why a backup or a restore cannot be made, in both languages (an administrator reads these). */
 const messages = {
-  no_store: { en: 'no Mantra store in {dir}', id: 'tidak ada penyimpanan Mantra di {dir}' },
+  no_store: { en: 'no Mantra store or keys in {dir}', id: 'tidak ada penyimpanan atau kunci Mantra di {dir}' },
   exists: { en: '{file} already exists; give the backup a new name', id: '{file} sudah ada; beri cadangan nama baru' },
   copy_failed: { en: 'the copy of the store failed its check ({cause}); no backup written', id: 'salinan penyimpanan gagal diperiksa ({cause}); cadangan tidak ditulis' },
   log_changed: {

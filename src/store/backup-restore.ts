@@ -34,7 +34,7 @@ function readManifest(bytes: Buffer, file: string): Manifest {
       throw new BackupError('damaged', { file, cause: 'a manifest entry is not valid' });
     }
   }
-  if (!manifest.files.some((f) => f.name === STORE_FILE)) throw new BackupError('damaged', { file, cause: 'no store in it' });
+  if (manifest.store !== manifest.files.some((f) => f.name === STORE_FILE)) throw new BackupError('damaged', { file, cause: 'the store is not as listed' });
   if (manifest.schema > migrations.length) throw new BackupError('newer', { schema: manifest.schema, expected: migrations.length });
   return manifest;
 }

@@ -10,6 +10,8 @@
  * The track log is read before the snapshot is taken: a segment is deleted only once its tracks are in the table,
  * so whatever the snapshot lacks is still in what was read, and the two together hold every track up to the
  * snapshot or later, without a gap. Read-only on the data directory: it takes no lock and writes nothing there.
+ * A cluster node's directory has no store file (its store is PostgreSQL, backed up with pg_dump): its backup holds
+ * the keys and the track log alone.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +28,8 @@ export const STORE_FILE = 'mantra.db';
 /** The tracks of the track log that the snapshot lacks, as one segment the first start takes over. */
 export const LOG_FILE = 'tracks/tracks-000000000001.log';
 export const MASTER_KEY_FILE = 'master.key';
+/** Files that mark a directory as Mantra's when it has no store file (a cluster node). */
+const NODE_FILES = [MASTER_KEY_FILE, 'audit-signing.key', 'node-id'];
 
 /** What is never copied as a file: the store (snapshot instead), its SQLite side files, the lock, the track log. */
 const NOT_COPIED = new Set([STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`, `${STORE_FILE}-journal`, 'mantra.lock', 'tracks']);
@@ -36,7 +40,9 @@ export interface Manifest {
   /** The Mantra version that wrote it. */
   mantra: string;
   createdAt: string;
-  /** The store's schema version (pragma user_version). */
+  /** Whether the archive holds a store (a cluster node's does not). */
+  store: boolean;
+  /** The store's schema version (pragma user_version); 0 without a store. */
   schema: number;
   /** The last track in the store's snapshot, and how many more the log file carries. */
   lastSeq: number;
@@ -91,6 +97,20 @@ function linesAfter(lines: string[], lastSeq: number): string[] {
     last = seq;
   }
   return kept;
+}
+
+/** The store as one SQLite snapshot: one backup step, holding one read transaction (see the file's head). */
+async function snapshotStore(storeFile: string, snapshot: string) {
+  const source = new DatabaseSync(storeFile, { readOnly: true });
+  try {
+    source.exec('pragma busy_timeout = 5000');
+    await sqliteBackup(source, snapshot, { rate: -1 });
+  } catch (err) {
+    throw new BackupError('copy_failed', { cause: (err as Error).message });
+  } finally {
+    source.close();
+  }
+  fs.chmodSync(snapshot, 0o600);
 }
 
 /** Checks the snapshot and reads what the manifest says of it. */
@@ -150,29 +170,25 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 /** Writes the backup of `dir` to `to` (which must not exist yet), mode 0600. */
 export async function createBackup(dir: string, to: string, opts: BackupOptions): Promise<BackupResult> {
   const storeFile = path.join(dir, STORE_FILE);
-  if (!fs.existsSync(storeFile)) throw new BackupError('no_store', { dir });
+  const hasStore = fs.existsSync(storeFile);
+  if (!hasStore && !NODE_FILES.some((f) => fs.existsSync(path.join(dir, f)))) throw new BackupError('no_store', { dir });
   if (fs.existsSync(to)) throw new BackupError('exists', { file: to });
   const work = fs.mkdtempSync(path.join(path.dirname(path.resolve(to)), '.mantra-backup-'));
   try {
     const logged = readTrackLog(dir);
-    const snapshot = path.join(work, STORE_FILE);
-    const source = new DatabaseSync(storeFile, { readOnly: true });
-    try {
-      source.exec('pragma busy_timeout = 5000');
-      await sqliteBackup(source, snapshot, { rate: -1 });
-    } catch (err) {
-      throw new BackupError('copy_failed', { cause: (err as Error).message });
-    } finally {
-      source.close();
+    const entries: (TarFile & { sha256: string })[] = [];
+    let schema = 0, lastSeq = 0;
+    if (hasStore) {
+      const snapshot = path.join(work, STORE_FILE);
+      await snapshotStore(storeFile, snapshot);
+      ({ schema, lastSeq } = inspectSnapshot(snapshot));
+      const size = fs.statSync(snapshot).size;
+      entries.push({ name: STORE_FILE, mode: 0o600, size, sha256: await sha256File(snapshot), content: () => chunksOf(snapshot) });
     }
-    fs.chmodSync(snapshot, 0o600);
-    const { schema, lastSeq } = inspectSnapshot(snapshot);
-    const lines = linesAfter(logged, lastSeq);
+    // Without a store, the log's lines from its first one on.
+    const lines = linesAfter(logged, hasStore ? lastSeq : Math.max(0, seqOf(logged[0] ?? '[1,') - 1));
     const { files, skipped } = otherFiles(dir, !!opts.withoutMasterKey);
 
-    const entries: (TarFile & { sha256: string })[] = [];
-    const size = fs.statSync(snapshot).size;
-    entries.push({ name: STORE_FILE, mode: 0o600, size, sha256: await sha256File(snapshot), content: () => chunksOf(snapshot) });
     if (lines.length) {
       const bytes = Buffer.from(lines.join('\n') + '\n');
       entries.push({ name: LOG_FILE, mode: 0o600, size: bytes.length, sha256: sha256(bytes), content: () => once(bytes) });
@@ -180,7 +196,7 @@ export async function createBackup(dir: string, to: string, opts: BackupOptions)
     for (const f of files) entries.push({ name: f.name, mode: f.mode, size: f.bytes.length, sha256: sha256(f.bytes), content: () => once(f.bytes) });
 
     const manifest: Manifest = {
-      format: BACKUP_FORMAT, version: BACKUP_VERSION, mantra: opts.producer, createdAt: new Date().toISOString(), schema,
+      format: BACKUP_FORMAT, version: BACKUP_VERSION, mantra: opts.producer, createdAt: new Date().toISOString(), store: hasStore, schema,
       lastSeq, loggedTracks: lines.length, masterKey: files.some((f) => f.name === MASTER_KEY_FILE),
       files: entries.map(({ name, size, sha256, mode }) => ({ name, size, sha256, mode })),
     };

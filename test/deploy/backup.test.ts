@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cli, runtimeArgs, serveCli } from '../support/cli.ts';
 import { openSqliteStore } from '../../src/store/index.ts';
 import { TrackLog } from '../../src/store/track-log.ts';
+import { loadParamKey, loadSigningKey } from '../../src/audit/keys.ts';
 import { CALL_PATH, configure, KEY } from './fixture.ts';
 
 const dirs: string[] = [];
@@ -216,8 +217,33 @@ describe('mantra backup and restore', () => {
     assert.ok(fs.readFileSync(archive).equals(bytes), 'the existing backup is untouched');
     const none = cli(['backup', '--data', tempDir('bk-none'), '--to', path.join(backups, 'none.tar.gz')]);
     assert.equal(none.code, 1);
-    assert.match(none.stderr, /tidak ada penyimpanan Mantra/);
+    assert.match(none.stderr, /tidak ada penyimpanan atau kunci Mantra/);
     assert.equal(cli(['backup', '--data', dir]).code, 1);
+  });
+
+  test('a cluster node\'s directory (keys and a track log, no store file): backed up and restored without a store', { timeout: 60_000 }, () => {
+    const node = tempDir('bk-node');
+    loadSigningKey(node);
+    loadParamKey(node);
+    fs.writeFileSync(path.join(node, 'node-id'), 'node-a-0f0f0f\n');
+    const log = new TrackLog(path.join(node, 'tracks'), 41);
+    log.append([{ at: new Date().toISOString(), requestId: 'node-42', interface: 'v1', agency: 'a', service: 's', operation: 'o',
+      remote: '192.0.2.8', userAgent: 'test', format: 'json', status: 200, code: 200, durationMs: 1 }]);
+    log.close();
+    const file = path.join(backups, 'node.tar.gz');
+    const made = cli(['backup', '--data', node, '--to', file], { env: { MANTRA_LANG: 'en' } });
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /has no store \(a cluster node: back its store up with pg_dump\), 1 tracks from the track log/);
+    assert.deepEqual(tarList(file), ['audit-signing.key', 'audit-signing.pub', 'audit.key', 'mantra-backup.json', 'master.key', 'node-id',
+      'tracks/tracks-000000000001.log']);
+    const restored = path.join(tempDir('bk-node-restored'), 'data');
+    const r = cli(['restore', '--from', file, '--data', restored], { env: { MANTRA_LANG: 'en' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /no store: restore the cluster store with pg_restore/);
+    assert.equal(fs.readFileSync(path.join(restored, 'node-id'), 'utf8'), 'node-a-0f0f0f\n');
+    assert.equal(fs.readFileSync(path.join(restored, 'audit-signing.key'), 'utf8'), fs.readFileSync(path.join(node, 'audit-signing.key'), 'utf8'));
+    assert.match(fs.readFileSync(path.join(restored, 'tracks', 'tracks-000000000001.log'), 'utf8'), /^\[42,.*"node-42"/);
+    assert.equal(fs.existsSync(path.join(restored, 'mantra.db')), false);
   });
 
   test('--without-master-key: not in the archive; restored and started with the key given apart', { timeout: 60_000 }, async () => {
