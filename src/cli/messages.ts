@@ -81,6 +81,10 @@ const messages: Catalogue = {
     id: 'Cadangan ditulis ke {file} ({mib} MiB): penyimpanan {store} MiB (skema {schema}, jejak sampai {seq}), {logged} jejak dari log jejak, {files} berkas kunci dan lainnya',
     en: 'Backup written to {file} ({mib} MiB): store {store} MiB (schema {schema}, tracks up to {seq}), {logged} tracks from the track log, {files} key and other files',
   },
+  backup_done_node: {
+    id: 'Cadangan ditulis ke {file}: {dir} tanpa penyimpanan (node klaster: cadangkan penyimpanannya dengan pg_dump), {logged} jejak dari log jejak, {files} berkas kunci dan lainnya',
+    en: 'Backup written to {file}: {dir} has no store (a cluster node: back its store up with pg_dump), {logged} tracks from the track log, {files} key and other files',
+  },
   backup_secret: {
     id: 'Cadangan ini berisi kunci induk (master.key): cadangan ini rahasia. Siapa pun yang memegangnya dapat membaca rahasia konektor dan backend. Simpan seperti kunci itu sendiri, atau buat dengan --without-master-key',
     en: 'This backup holds the master key (master.key): the backup is a secret. Whoever holds it can read the connector and backend secrets. Keep it like the key itself, or make it with --without-master-key',
@@ -94,6 +98,10 @@ const messages: Catalogue = {
   restore_done: {
     id: 'Dipulihkan ke {dir}: cadangan {created}, skema {schema}, jejak sampai {seq}; {logged} jejak lagi diambil alih saat server pertama kali berjalan',
     en: 'Restored into {dir}: backup of {created}, schema {schema}, tracks up to {seq}; {logged} more tracks are taken over when the server first runs',
+  },
+  restore_done_node: {
+    id: 'Dipulihkan ke {dir}: kunci dan log jejak node dari cadangan {created} ({logged} jejak), tanpa penyimpanan: pulihkan penyimpanan klaster dengan pg_restore',
+    en: 'Restored into {dir}: a node\'s keys and track log from the backup of {created} ({logged} tracks), no store: restore the cluster store with pg_restore',
   },
   restore_needs_master_key: {
     id: 'Cadangan ini tanpa kunci induk: letakkan kunci induk instalasi di {dir}/master.key (mode 0600) atau di MANTRA_MASTER_KEY sebelum server dijalankan',
