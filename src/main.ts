@@ -326,7 +326,7 @@ async function main() {
       const { auditCommand, filtersOf } = await import('./cli/audit.ts');
       const code = await auditCommand(positionals[1], {
         dataDir: dataDir(), format: values.format, export: values.export, publicKey: values['public-key'], out: values.out,
-        filters: filtersOf(values),
+        filters: filtersOf(values), store: storeUrl(), node: nodeName(),
       });
       if (code !== 0) process.exit(code);
       return;

@@ -45,7 +45,7 @@ const Track = z.record(z.string(), z.unknown()).openapi('AuditTrack', {
   description: 'A track as exported: its fields, `prevHash`, `hash` and the `line` the hash covers (SHA-256 of prevHash + "[" + the line after its first comma)',
 });
 
-const Report = z.object({
+const ChainFields = {
   ok: z.boolean(),
   tracks: z.number().int(),
   first: z.number().int().optional(),
@@ -57,8 +57,15 @@ const Report = z.object({
   partial: z.boolean(),
   problem: z.object({
     kind: z.string(), seq: z.number().int(), requestId: z.string().optional(), from: z.number().int().optional(),
-    detail: z.string().optional(), message: z.string(),
+    detail: z.string().optional(), node: z.string().optional().openapi({ description: 'A cluster: the node whose chain it is' }),
+    message: z.string(),
   }).optional().openapi({ description: 'The first bad entry or checkpoint' }),
+};
+
+const Report = z.object({
+  ...ChainFields,
+  chains: z.array(z.object({ ...ChainFields, node: z.string(), keyIds: z.array(z.string()) })).optional()
+    .openapi({ description: 'A cluster: one chain per node, each verified with its node\'s keys' }),
 }).openapi('AuditVerifyReport');
 
 const Checkpoints = z.object({
@@ -123,9 +130,11 @@ export function mountAuditRoutes(app: OpenAPIHono<AdminEnv>, guards: MiddlewareH
     responses: { 200: json(Report, 'The verification; ok false names the first bad entry'), ...errors(401, 403) },
   }), async (c) => {
     const key = loadPublicKey(publicKeyFile);
-    const report = await withTrail(ctx, (trail) => verifyStored(trail, key, { yieldEvery: true }));
-    const problem = report.problem && { ...report.problem, message: problemText(report, pickLang(c.req.raw))! };
-    return c.json({ ...report, problem }, 200);
+    const report = await withTrail(ctx, (trail) => verifyStored(trail, key, { yieldEvery: true, node: ctx.store.node }));
+    const lang = pickLang(c.req.raw);
+    const problem = report.problem && { ...report.problem, message: problemText(report, lang)! };
+    const chains = report.chains?.map((r) => ({ ...r, problem: r.problem && { ...r.problem, message: problemText(r, lang)! } }));
+    return c.json({ ...report, problem, chains }, 200);
   });
 
   register(app, readers, createRoute({

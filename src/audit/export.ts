@@ -90,22 +90,42 @@ export function ndjsonTrack(t: ExportedTrack): string {
 
 /**
  * A whole export: NDJSON opens with a header and every checkpoint of the snapshot, then one line per track, and
- * closes with an `end` line (an export cut short is seen as such); CSV is one row per track, for reading.
+ * closes with an `end` line (an export cut short is seen as such); CSV is one row per track, for reading. A
+ * cluster trail is exported one node's chain after the other, each a section of its own (its header names the
+ * node), or only `node`'s; its CSV has a `node` column first.
  */
 export async function writeExport(
   reader: TrailReader,
-  opts: { format: ExportFormat; filters: TrailFilters; keyId: string; write: (text: string) => void | Promise<void> },
+  opts: { format: ExportFormat; filters: TrailFilters; keyId: string; write: (text: string) => void | Promise<void>; node?: string },
 ): Promise<number> {
   const { format, filters, write } = opts;
+  if (!reader.chains || !reader.chain) return writeChain(reader, opts, format === 'csv');
+  let n = 0;
+  if (format === 'csv') await write('node,' + csvHeader());
+  for (const chain of await reader.chains()) {
+    if (opts.node !== undefined && chain.node !== opts.node) continue;
+    const keyId = chain.keys.at(-1)?.keyId ?? '';
+    n += await writeChain(reader.chain(chain.node), { format, filters, write, keyId, node: chain.node }, false);
+  }
+  return n;
+}
+
+async function writeChain(
+  reader: TrailReader,
+  opts: { format: ExportFormat; filters: TrailFilters; keyId: string; write: (text: string) => void | Promise<void>; node?: string },
+  csvHead: boolean,
+): Promise<number> {
+  const { format, filters, write, node } = opts;
   let n = 0;
   if (format === 'csv') {
-    await write(csvHeader());
-    await walk(reader, filters, 0, async (t) => (await write(csvLine(t)), ++n, true));
+    const prefix = node === undefined ? '' : csvField(node) + ',';
+    if (csvHead) await write(csvHeader());
+    await walk(reader, filters, 0, async (t) => (await write(prefix + csvLine(t)), ++n, true));
     return n;
   }
   const partial = isFiltered(filters);
   await write(JSON.stringify({ type: 'header', format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(),
-    keyId: opts.keyId, filters, partial }) + '\n');
+    ...(node === undefined ? {} : { node }), keyId: opts.keyId, filters, partial }) + '\n');
   for (const c of await reader.checkpoints()) await write(JSON.stringify({ type: 'checkpoint', ...c }) + '\n');
   await walk(reader, filters, 0, async (t) => (await write(ndjsonTrack(t)), ++n, true));
   await write(JSON.stringify({ type: 'end', tracks: n }) + '\n');

@@ -70,3 +70,15 @@ export function loadPublicKey(file: string): { publicKey: KeyObject; keyId: stri
   if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 public key`);
   return { publicKey, keyId: keyIdOf(publicKey) };
 }
+
+/** Every public key in a file (PEM blocks one after the other: a cluster's nodes' audit-signing.pub files joined). */
+export function loadPublicKeys(file: string): { publicKey: KeyObject; keyId: string }[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`${file} holds no public key`);
+  return blocks.map((pem) => {
+    const publicKey = createPublicKey(pem);
+    if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 public key`);
+    return { publicKey, keyId: keyIdOf(publicKey) };
+  });
+}

@@ -18,6 +18,13 @@ const messages: Catalogue = {
     en: 'Filtered export: every entry is intact, but completeness cannot be shown.',
   },
   failed: { id: 'Jejak audit TIDAK utuh: {what}', en: 'Audit trail NOT intact: {what}' },
+  cluster: {
+    id: 'Jejak audit klaster: {chains} rantai (satu per node), {tracks} entri, diperiksa bersama.',
+    en: 'Cluster audit trail: {chains} chains (one per node), {tracks} entries, verified together.',
+  },
+  cluster_empty: { id: 'Jejak audit klaster kosong dan utuh.', en: 'The cluster audit trail is empty and intact.' },
+  on_node: { id: 'node {node}: {what}', en: 'node {node}: {what}' },
+  keys: { id: 'kunci {keys}', en: 'keys {keys}' },
   edited: { id: 'entri seq {seq} (permintaan {rid}) telah diubah: isinya tidak cocok dengan hash-nya.', en: 'entry seq {seq} (request {rid}) was changed: its content does not match its hash.' },
   unreadable: { id: 'entri seq {seq} tidak terbaca sebagai jejak.', en: 'entry seq {seq} cannot be read as a track.' },
   out_of_order: { id: 'entri seq {seq} (permintaan {rid}) tidak pada urutannya ({detail}).', en: 'entry seq {seq} (request {rid}) is out of order ({detail}).' },
@@ -38,13 +45,15 @@ export function problemText(r: VerifyReport, lang: Lang): string | undefined {
   const p = r.problem;
   if (!p) return undefined;
   const key = p.kind === 'truncated' && p.detail === 'export' ? 'truncated_export' : p.kind === 'edited' && p.detail === 'fields' ? 'fields' : p.kind;
-  return translate(messages, key, lang, {
+  const what = translate(messages, key, lang, {
     seq: p.seq, rid: p.requestId ?? '?', from: p.from ?? '?', before: p.seq - 1, detail: p.detail ?? '',
   });
+  return p.node === undefined ? what : translate(messages, 'on_node', lang, { node: p.node, what });
 }
 
 /** The report as lines of text for the command line. */
 export function reportText(r: VerifyReport, lang: Lang): string[] {
+  if (r.chains) return clusterText(r, lang);
   if (!r.ok) return [translate(messages, 'failed', lang, { what: problemText(r, lang)! })];
   const lines = [r.tracks === 0 && !r.lastCheckpoint
     ? translate(messages, 'ok_empty', lang)
@@ -55,5 +64,20 @@ export function reportText(r: VerifyReport, lang: Lang): string[] {
   if (r.cut) lines.push(translate(messages, 'cut', lang, { cut: r.cut }));
   if (r.unsigned > 0) lines.push(translate(messages, 'unsigned', lang, { unsigned: r.unsigned }));
   if (r.partial) lines.push(translate(messages, 'partial', lang));
+  return lines;
+}
+
+/** A cluster's report: a line for the whole, then each node's chain as its own report (the first bad one named). */
+function clusterText(r: VerifyReport, lang: Lang): string[] {
+  const chains = r.chains ?? [];
+  const lines = [chains.length === 0
+    ? translate(messages, 'cluster_empty', lang)
+    : translate(messages, 'cluster', lang, { chains: chains.length, tracks: r.tracks })];
+  for (const c of chains) {
+    const own = c.ok ? reportText({ ...c, chains: undefined }, lang) : [translate(messages, 'failed', lang, { what: problemText(c, lang)! })];
+    own.push(translate(messages, 'keys', lang, { keys: c.keyIds.join(', ') || '-' }));
+    for (const line of own) lines.push(translate(messages, 'on_node', lang, { node: c.node, what: line }));
+  }
+  if (!r.ok) lines.unshift(translate(messages, 'failed', lang, { what: problemText(r, lang)! }));
   return lines;
 }

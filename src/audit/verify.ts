@@ -31,7 +31,22 @@ export interface VerifyReport {
   unsigned: number;
   /** A filtered export: each entry is checked on its own and against checkpoints; completeness cannot be. */
   partial: boolean;
-  problem?: { kind: Problem; seq: number; requestId?: string; from?: number; detail?: string };
+  problem?: { kind: Problem; seq: number; requestId?: string; from?: number; detail?: string; node?: string };
+  /** A cluster trail: one report per node's chain (the problem above is the first bad chain's, naming its node). */
+  chains?: ChainReport[];
+}
+
+/** One node's chain in a cluster trail, verified with that node's keys. */
+export interface ChainReport extends VerifyReport {
+  node: string;
+  /** The key ids its checkpoints were checked against: compare them with the nodes' audit-signing.pub. */
+  keyIds: string[];
+}
+
+/** A public key that verifies checkpoints, and its id. */
+export interface VerifyKey {
+  publicKey: KeyObject;
+  keyId: string;
 }
 
 /** An entry as verified: an export also carries the hash before it. */
@@ -54,7 +69,9 @@ export class ChainVerifier {
   #lastHash?: string;
   #lastSeq?: number;
 
-  constructor(publicKey: KeyObject, keyId: string, checkpoints: Checkpoint[], opts: { partial?: boolean } = {}) {
+  /** `keys`: the key, or the keys a chain's checkpoints were signed with (a node whose key was replaced has two). */
+  constructor(keys: VerifyKey | VerifyKey[], checkpoints: Checkpoint[], opts: { partial?: boolean } = {}) {
+    const byId = new Map((Array.isArray(keys) ? keys : [keys]).map((k) => [k.keyId, k.publicKey]));
     this.#report = { ok: true, tracks: 0, checkpoints: checkpoints.length, unsigned: 0, partial: !!opts.partial };
     const cuts = checkpoints.filter((c) => c.kind === 'cut');
     const cut = cuts.length ? cuts.reduce((a, b) => (b.seq > a.seq ? b : a)) : undefined;
@@ -64,7 +81,8 @@ export class ChainVerifier {
     this.#lastGood = this.#cut;
     if (cut) this.#report.cut = cut.seq;
     for (const c of checkpoints) {
-      if (c.keyId !== keyId || !checkpointValid(publicKey, c)) {
+      const publicKey = byId.get(c.keyId);
+      if (!publicKey || !checkpointValid(publicKey, c)) {
         this.#fail('bad_signature', c.seq, { detail: `${c.kind} ${c.at}` });
         break;
       }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadPublicKey, PUBLIC_KEY_FILE } from '../audit/keys.ts';
+import { loadPublicKey, loadPublicKeys, PUBLIC_KEY_FILE } from '../audit/keys.ts';
 import { writeExport, type ExportFormat } from '../audit/export.ts';
 import { filterNames, type TrailFilters } from '../audit/filters.ts';
 import { reportText } from '../audit/messages.ts';
@@ -8,6 +8,7 @@ import { ExportFileError, verifyExportFile, verifyStored } from '../audit/verify
 import { openTrailReader } from '../store/trail-reader.ts';
 import { TrackLog } from '../store/track-log.ts';
 import { StoreOpenError } from '../store/open-errors.ts';
+import type { TrailReader } from '../store/trail-types.ts';
 import { cliLang, t } from './messages.ts';
 
 /** Exit status of `audit verify` when the trail is not intact (1 is any other failure). */
@@ -20,12 +21,27 @@ export interface AuditOptions {
   publicKey?: string;
   out?: string;
   filters: TrailFilters;
+  /** The cluster store (postgres://…): every node's chain, verified together. */
+  store?: string;
+  /** A cluster: this node's chain only (export), the node the local key belongs to (verify). */
+  node?: string;
 }
 
-/** Opens the trail read-only: no lock, so it works beside a running server. */
-function reader(dataDir: string) {
-  const file = path.join(dataDir, 'mantra.db');
-  if (!fs.existsSync(file)) throw new Error(t('no_store', { dir: dataDir }));
+/** This data directory's node id in a cluster, if it has one. */
+function localNode(opts: AuditOptions): string | undefined {
+  if (opts.node) return opts.node;
+  const file = path.join(opts.dataDir, 'node-id');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+/** Opens the trail read-only: no lock, so it works beside a running server (or nodes, in a cluster). */
+async function reader(opts: AuditOptions): Promise<TrailReader> {
+  if (opts.store) {
+    const { openPgAuditTrail } = await import('../store/postgres/trail-audit.ts');
+    return openPgAuditTrail(opts.store, localNode(opts));
+  }
+  const file = path.join(opts.dataDir, 'mantra.db');
+  if (!fs.existsSync(file)) throw new Error(t('no_store', { dir: opts.dataDir }));
   return openTrailReader(file);
 }
 
@@ -46,22 +62,26 @@ async function verify(opts: AuditOptions): Promise<number> {
   if (opts.export) {
     if (!opts.publicKey) throw new Error(t('audit_needs_key'));
     try {
-      report = await verifyExportFile(opts.export, loadPublicKey(opts.publicKey));
+      report = await verifyExportFile(opts.export, loadPublicKeys(opts.publicKey)); // a cluster's: every node's key
     } catch (err) {
       if (err instanceof ExportFileError) throw new Error(t('audit_not_export', { file: opts.export, line: err.lineNo }));
       throw err;
     }
   } else {
-    const key = loadPublicKey(opts.publicKey ?? path.join(opts.dataDir, PUBLIC_KEY_FILE));
-    const trail = reader(opts.dataDir);
+    // A cluster's chains are checked with the keys their nodes published; the local key (or --public-key) is held
+    // to this directory's node, whose chain it must verify.
+    const keyFile = opts.publicKey ?? path.join(opts.dataDir, PUBLIC_KEY_FILE);
+    const key = !opts.store || fs.existsSync(keyFile) ? loadPublicKey(keyFile) : undefined;
+    const node = opts.store ? localNode(opts) : undefined;
+    const trail = await reader(opts);
     let last = 0;
     try {
-      report = await verifyStored(trail, key);
-      last = (await trail.bounds()).last ?? report.cut ?? 0;
+      report = await verifyStored(trail, key, { node });
+      last = report.chains ? report.chains.find((c) => c.node === node)?.last ?? 0 : (await trail.bounds()).last ?? report.cut ?? 0;
     } finally {
       await trail.close();
     }
-    pendingNote(opts.dataDir, last);
+    if (!opts.store || node) pendingNote(opts.dataDir, last);
   }
   const lines = reportText(report, cliLang);
   (report.ok ? process.stdout : process.stderr).write(lines.join('\n') + '\n');
@@ -93,19 +113,19 @@ async function exportTrail(opts: AuditOptions): Promise<number> {
   const format = (opts.format ?? 'ndjson') as ExportFormat;
   if (format !== 'ndjson' && format !== 'csv') throw new Error(t('audit_format'));
   const keyFile = path.join(opts.dataDir, PUBLIC_KEY_FILE);
-  const keyId = fs.existsSync(keyFile) ? loadPublicKey(keyFile).keyId : '';
-  const trail = reader(opts.dataDir);
+  const keyId = !opts.store && fs.existsSync(keyFile) ? loadPublicKey(keyFile).keyId : '';
+  const trail = await reader(opts);
   const out = sink(opts.out);
   let last = 0;
   try {
-    const n = await writeExport(trail, { format, filters: opts.filters, keyId, write: (text) => out.write(text) });
+    const n = await writeExport(trail, { format, filters: opts.filters, keyId, write: (text) => out.write(text), node: opts.node });
     await out.end();
     last = (await trail.bounds()).last ?? 0;
     process.stderr.write(t('audit_exported', { n }) + '\n');
   } finally {
     await trail.close();
   }
-  pendingNote(opts.dataDir, last);
+  if (!opts.store || localNode(opts)) pendingNote(opts.dataDir, last);
   return 0;
 }
 

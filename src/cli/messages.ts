@@ -61,8 +61,8 @@ const messages: Catalogue = {
     en: 'note: the trails of nodes {nodes} stay in the cluster store (nothing was deleted)',
   },
   audit_usage: {
-    id: 'gunakan "audit verify [--data DIR | --export FILE --public-key FILE]" atau "audit export [--format ndjson|csv]"',
-    en: 'use "audit verify [--data DIR | --export FILE --public-key FILE]" or "audit export [--format ndjson|csv]"',
+    id: 'gunakan "audit verify [--data DIR | --store postgres://… | --export FILE --public-key FILE]" atau "audit export [--format ndjson|csv] [--store postgres://… [--node NAMA]]"',
+    en: 'use "audit verify [--data DIR | --store postgres://… | --export FILE --public-key FILE]" or "audit export [--format ndjson|csv] [--store postgres://… [--node NAME]]"',
   },
   audit_needs_key: { id: 'audit verify --export memerlukan --public-key FILE', en: 'audit verify --export needs --public-key FILE' },
   audit_not_export: { id: '{file} bukan ekspor jejak audit Mantra (baris {line})', en: '{file} is not a Mantra audit export (line {line})' },

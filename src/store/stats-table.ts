@@ -4,7 +4,7 @@ import { bucketOf, decodeHistogram, encodeHistogram, type Histogram, merge, obse
 /** Statistics periods and how much of a track's ISO time names each one's start. */
 export const PERIODS = { minute: 16, hour: 13, day: 10 } as const;
 export type Period = keyof typeof PERIODS;
-const CODE: Record<Period, string> = { minute: 'm', hour: 'h', day: 'd' };
+export const CODE: Record<Period, string> = { minute: 'm', hour: 'h', day: 'd' };
 
 /** How long each period's rows are kept, in days (days are kept as long as the store). */
 const KEEP_DAYS: Partial<Record<Period, number>> = { minute: 14, hour: 400 };
@@ -84,17 +84,20 @@ export function sumTracks(rows: CountedTrack[], from: number, to: number): Stats
   return { from, to, sums: [...sums.values()] };
 }
 
+/** One row of the statistics a batch adds: its key (period code, start, agency, service, operation, consumer) and sums. */
+export interface StatsRowSum {
+  key: [string, string, string, string, string, string];
+  calls: number;
+  errors: number;
+  totalMs: number;
+  hist: Histogram;
+}
+
 /**
- * Sums calls per minute, hour and day, operation and consumer, and writes each sum once per batch of tracks,
- * merged into what the table holds (a read and a write per row the batch touched, inside the batch's transaction).
- * Admin and token requests are not calls of operations and are left out by the caller.
+ * Sums calls per minute as tracks come (one key per track) and spreads them over minutes, hours and days when
+ * taken: what one batch adds to each row of the statistics, for whichever store writes them.
  */
-export function statsWriter(db: DatabaseSync) {
-  const get = db.prepare(`select calls, errors, total_ms, hist from stats
-    where period = ? and start = ? and agency = ? and service = ? and operation = ? and consumer = ?`);
-  const put = db.prepare(`insert or replace into stats (period, start, agency, service, operation, consumer, calls,
-    errors, total_ms, hist) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // Summed per minute as tracks come (one key per track), spread over hours and days when written.
+export function statsSums() {
   const minutes = new Map<string, { call: StatsCall; sum: Sum }>();
   return {
     add(c: StatsCall) {
@@ -121,30 +124,25 @@ export function statsWriter(db: DatabaseSync) {
         for (let i = 0; i + 1 < buckets.length; i += 2) entry.sum.hist.set(buckets[i], (entry.sum.hist.get(buckets[i]) ?? 0) + buckets[i + 1]);
       }
     },
-    /** Writes what was added since the last write. */
-    write() {
-      const rows = new Map<string, { key: string[]; sum: Sum }>();
+    /** The rows what was added since the last take() adds to, per period; forgets it. */
+    take(): StatsRowSum[] {
+      const rows = new Map<string, StatsRowSum>();
       for (const { call: c, sum } of minutes.values()) {
         for (const period of Object.keys(PERIODS) as Period[]) {
-          const key = [CODE[period], c.at.slice(0, PERIODS[period]), c.agency, c.service, c.operation, c.consumer];
+          const key: StatsRowSum['key'] = [CODE[period], c.at.slice(0, PERIODS[period]), c.agency, c.service, c.operation, c.consumer];
           const id = key.join('\u0000');
           const row = rows.get(id);
-          if (!row) rows.set(id, { key, sum: { ...sum, hist: new Map(sum.hist) } });
+          if (!row) rows.set(id, { key, ...sum, hist: new Map(sum.hist) });
           else {
-            row.sum.calls += sum.calls;
-            row.sum.errors += sum.errors;
-            row.sum.totalMs += sum.totalMs;
-            merge(row.sum.hist, sum.hist);
+            row.calls += sum.calls;
+            row.errors += sum.errors;
+            row.totalMs += sum.totalMs;
+            merge(row.hist, sum.hist);
           }
         }
       }
       minutes.clear();
-      for (const { key, sum } of rows.values()) {
-        const old = get.get(...key) as { calls: number; errors: number; total_ms: number; hist: string } | undefined;
-        if (old) merge(sum.hist, decodeHistogram(old.hist));
-        put.run(...key, sum.calls + (old?.calls ?? 0), sum.errors + (old?.errors ?? 0),
-          Math.round((sum.totalMs + (old?.total_ms ?? 0)) * 1000) / 1000, encodeHistogram(sum.hist));
-      }
+      return [...rows.values()];
     },
     /** Forgets what was added (its batch was rolled back). */
     discard() {
@@ -153,12 +151,43 @@ export function statsWriter(db: DatabaseSync) {
   };
 }
 
+/**
+ * Sums calls per minute, hour and day, operation and consumer, and writes each sum once per batch of tracks,
+ * merged into what the table holds (a read and a write per row the batch touched, inside the batch's transaction).
+ * Admin and token requests are not calls of operations and are left out by the caller.
+ */
+export function statsWriter(db: DatabaseSync) {
+  const get = db.prepare(`select calls, errors, total_ms, hist from stats
+    where period = ? and start = ? and agency = ? and service = ? and operation = ? and consumer = ?`);
+  const put = db.prepare(`insert or replace into stats (period, start, agency, service, operation, consumer, calls,
+    errors, total_ms, hist) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const sums = statsSums();
+  return {
+    add: sums.add,
+    addSums: sums.addSums,
+    /** Writes what was added since the last write. */
+    write() {
+      for (const { key, ...sum } of sums.take()) {
+        const old = get.get(...key) as { calls: number; errors: number; total_ms: number; hist: string } | undefined;
+        if (old) merge(sum.hist, decodeHistogram(old.hist));
+        put.run(...key, sum.calls + (old?.calls ?? 0), sum.errors + (old?.errors ?? 0),
+          Math.round((sum.totalMs + (old?.total_ms ?? 0)) * 1000) / 1000, encodeHistogram(sum.hist));
+      }
+    },
+    discard: sums.discard,
+  };
+}
+
+/** The statistics rows that have outlived their period's keeping: `[period code, start before]`. */
+export function statsExpiry(now = Date.now()): [string, string][] {
+  return (Object.entries(KEEP_DAYS) as [Period, number][]).map(([period, days]) =>
+    [CODE[period], new Date(now - days * 86_400_000).toISOString().slice(0, PERIODS[period])]);
+}
+
 /** Drops minute rows after two weeks and hour rows after 400 days. */
 export function pruneStats(db: DatabaseSync, now = Date.now()) {
   const drop = db.prepare('delete from stats where period = ? and start < ?');
-  for (const [period, days] of Object.entries(KEEP_DAYS) as [Period, number][]) {
-    drop.run(CODE[period], new Date(now - days * 86_400_000).toISOString().slice(0, PERIODS[period]));
-  }
+  for (const [code, before] of statsExpiry(now)) drop.run(code, before);
 }
 
 export interface StatsQuery {

@@ -28,6 +28,12 @@ export interface TrailRow {
   hash: string;
 }
 
+/** One node's chain in a cluster trail, with the public keys (PEM) that node published for its checkpoints. */
+export interface TrailChain {
+  node: string;
+  keys: { keyId: string; publicKey: string }[];
+}
+
 /**
  * A read-only snapshot of the trail (one read transaction) on its own connection; close it when done. Async, so
  * that a shared store (PostgreSQL) reads it over the network; a large trail is read in pages, never whole.
@@ -42,6 +48,14 @@ export interface TrailReader {
   bounds(): Promise<{ first?: number; last?: number }>;
   checkpoints(): Promise<Checkpoint[]>;
   lastCheckpoint(): Promise<Checkpoint | undefined>;
+  /** Every node's statistics. */
   stats(q: StatsQuery): Promise<StatsRow[]>;
+  /**
+   * A cluster trail: one chain per node (absent in the embedded store, whose trail is one chain). The methods
+   * above then read the chain of the node that opened the reader.
+   */
+  chains?(): Promise<TrailChain[]>;
+  /** One node's chain, in the same snapshot; close() belongs to the reader it came from. */
+  chain?(node: string): TrailReader;
   close(): Promise<void>;
 }
