@@ -148,7 +148,8 @@ class SqliteStore implements Store {
     this.#upkeep = trailUpkeep(db, signingKey);
     // Tracks a previous run logged but did not move into the table (a crash) are taken over first.
     this.#ingestSegments();
-    const last = db.prepare('select max(seq) as seq from tracks').get() as { seq: number | null };
+    const last = db.prepare(`select max(seq) as seq from (select max(seq) as seq from tracks union all
+      select max(seq) from checkpoints where kind = 'cut')`).get() as { seq: number | null };
     const trackLog = (this.#log = new TrackLog(logDir, last.seq ?? 0));
     this.#ingest = new TrackIngest(
       (spans, stats) => this.#writer?.running ? this.#writer.ingest(spans, stats) : this.#exclusive(() => this.#ingestHere(readSpans(spans), stats)),

@@ -19,13 +19,15 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export function trackIngester(db: DatabaseSync): (text: string, chunks?: StatsChunk[]) => number {
   const last = db.prepare('select seq, hash from tracks order by seq desc limit 1');
+  // Retention may have removed every entry: the chain then goes on from its signed cut.
+  const lastCut = db.prepare(`select seq, hash from checkpoints where kind = 'cut' order by seq desc limit 1`);
   const insert = db.prepare('insert into tracks (seq, line, hash) values (?, ?, ?)');
   const stats = statsWriter(db);
   return (text, chunks) => {
     let upTo = 0;
     db.exec('begin immediate');
     try {
-      const top = last.get() as { seq: number; hash: string } | undefined;
+      const top = (last.get() ?? lastCut.get()) as { seq: number; hash: string } | undefined;
       let [lastSeq, prev] = [top?.seq ?? 0, top?.hash ?? GENESIS_HASH];
       if (chunks) for (const chunk of chunks) if (chunk.from > lastSeq) stats.addSums(chunk.sums);
       for (const line of text.split('\n')) {

@@ -189,6 +189,24 @@ describe('retention', () => {
     assert.equal(report.ok, true, JSON.stringify(report.problem));
   });
 
+  test('retention that removed every entry: the chain goes on from the cut, also after a restart', async () => {
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const fresh = tempDir();
+    const t = openSqliteStore(fresh);
+    await t.put('settings', { retention: { days: 1, megabytes: 0 } } as never, 0);
+    for (let i = 1; i <= 5; i++) await t.appendTracks([track(i, { at: old })]);
+    const result = await t.prune();
+    assert.deepEqual([result.cut, result.removed], [5, 5]);
+    await t.appendTracks([track(6, { at: new Date().toISOString() })]);
+    t.close();
+    const again = openSqliteStore(fresh);
+    await again.appendTracks([track(7, { at: new Date().toISOString() })]);
+    again.close();
+    const report = await verify(fresh);
+    assert.equal(report.ok, true, JSON.stringify(report.problem));
+    assert.deepEqual([report.cut, report.first, report.last], [5, 6, 7]);
+  });
+
   test('a head deleted beyond the signed cut is still found', async () => {
     const { dir, s } = await store(30, { days: 1 });
     await s.prune();
