@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { StoreError, StoreOpenError } from '../../src/store/index.ts';
-import { openPgStore } from '../../src/store/postgres/open.ts';
+import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import type { PostgresStore } from '../../src/store/postgres/store.ts';
 import { PgStoreError } from '../../src/store/postgres/errors.ts';
 import { needService, pgUrl } from '../support/services.ts';
@@ -19,7 +19,7 @@ let sql: postgres.Sql;
 const masterKey = newMasterKey();
 
 const open = async (opts: { dir?: string; url?: string; node?: string; readOnly?: boolean } = {}) => {
-  const store = await openPgStore(opts.url ?? db.url, { dataDir: opts.dir ?? nodeDir(masterKey, dirs), node: opts.node, readOnly: opts.readOnly });
+  const store = await openPostgresStore(opts.url ?? db.url, { dataDir: opts.dir ?? nodeDir(masterKey, dirs), node: opts.node, readOnly: opts.readOnly });
   opened.push(store);
   return store;
 };
@@ -44,7 +44,7 @@ describe('postgres store', { skip }, () => {
   test('three nodes opening a fresh database at once migrate it once', async () => {
     const [a, b, c] = await Promise.all([open(), open(), open()]);
     const schema = await sql`select component, version from mantra_schema order by component`;
-    assert.deepEqual(schema.map((r) => [r.component, r.version]), [['config', 1]]);
+    assert.deepEqual(schema.map((r) => [r.component, r.version]), [['config', 1], ['trail', 1]]);
     assert.deepEqual(new Set([a.node, b.node, c.node]).size, 3);
     await until(() => a.liveNodes() === 3, 5000, 'three live nodes');
     await Promise.all([b.close(), c.close()]);
@@ -137,6 +137,10 @@ describe('postgres store', { skip }, () => {
       assert.equal(fs.readFileSync(path.join(db_, name), 'utf8'), fs.readFileSync(path.join(da, name), 'utf8'), name);
       assert.equal(fs.statSync(path.join(db_, name)).mode & 0o777, 0o600, name);
     }
+    const own = (d: string) => fs.readFileSync(path.join(d, 'audit-signing.key'), 'utf8');
+    assert.notEqual(own(da), own(db_), 'each node signs its chain with a key of its own');
+    const published = await sql`select node, public_key from trail_keys where node in (${a.node!}, ${b.node!})`;
+    assert.equal(published.length, 2, 'both public keys published');
     const stored = await sql`select name, body from shared_keys order by name`;
     assert.ok(stored.every((r) => !/PRIVATE KEY/.test(r.body)), 'private keys are stored encrypted');
     assert.ok(stored.some((r) => r.name === 'agency-keys/kemensos.json'));
@@ -196,7 +200,18 @@ describe('postgres store', { skip }, () => {
         node = await open({ url: link.through(db.url) });
         await other.put('agency', { ...agency, slug: 'bps', name: 'BPS' }, 0);
         await until(async () => !!(await node.get('agency', 'bps')), 1000, 'the agency before the cut');
+        // A transaction whose connection dies midway fails cleanly (postgres.js would crash the process if its
+        // body's failure were answered with a rollback on the dead connection: connection.ts begin).
+        const midway = node.transaction(async () => {
+          await node.put('agency', { ...agency, slug: 'bmkg' }, 0);
+          await new Promise((r) => setTimeout(r, 1000));
+          await node.put('agency', { ...agency, slug: 'bnpb' }, 0);
+        });
+        midway.catch(() => {});
+        await new Promise((r) => setTimeout(r, 200));
         link.cut();
+        await assert.rejects(midway, (e: StoreError) => e.reason === 'unavailable');
+        await new Promise((r) => setTimeout(r, 1200)); // past the body's second write: nothing may be sent then
         await until(() => !node.health().ok, 5000, 'health false');
         assert.equal((await node.get('agency', 'bps'))?.body.name, 'BPS', 'served from the copy');
         await assert.rejects(node.put('agency', { ...agency, slug: 'bpom' }, 0), (e: StoreError) => e.reason === 'unavailable');
@@ -209,6 +224,7 @@ describe('postgres store', { skip }, () => {
         await until(() => node.health().ok, 5000, 'health back');
         await until(async () => (await node.get('agency', 'bps'))?.body.name === 'Badan Pusat Statistik', 3000, 'caught up');
         assert.ok(await node.get('agency', 'lkpp'));
+        assert.equal(await other.get('agency', 'bmkg'), undefined, 'the cut transaction left nothing');
         await node.put('agency', { ...agency, slug: 'bpom' }, 0);
         await until(async () => !!(await other.get('agency', 'bpom')), 1000, 'a write after the return, seen elsewhere');
       });

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { PgStoreError } from './errors.ts';
+import { connectionCause, PgStoreError } from './errors.ts';
 import { isPostgresUrl } from './url.ts';
 
 export type Sql = postgres.Sql;
@@ -40,4 +40,45 @@ export function connect(url: string, opts: ConnectOptions = {}): Sql {
     onclose: opts.onclose,
     connection: { application_name: 'mantra' },
   });
+}
+
+/** Set once the connection of a transaction is gone: nothing more may be sent on it. */
+export interface TxGuard {
+  lost: boolean;
+}
+
+const never = <T>() => new Promise<T>(() => {});
+
+/**
+ * sql.begin() for a connection that may die. postgres.js 3.4.9 answers a failed transaction body with a ROLLBACK
+ * (or a SAVEPOINT's) written to the connection even when that connection has closed, and that write throws
+ * outside any promise: the process would crash (porsager/postgres#1208). So a body that failed because the
+ * connection went away never settles (the transaction itself still rejects, from the connection's close), and
+ * the guard tells the body's later steps to send nothing more.
+ */
+export function begin<T>(sql: Sql, fn: (tx: Tx, guard: TxGuard) => Promise<T>, mode = ''): Promise<T> {
+  const guard: TxGuard = { lost: false };
+  const body = (tx: Tx) => fn(tx, guard).catch((err) => {
+    if (guard.lost || connectionCause(err) || (err as { reason?: string })?.reason === 'unavailable') {
+      guard.lost = true;
+      return never<T>();
+    }
+    throw err;
+  });
+  const run = (mode ? sql.begin(mode, body) : sql.begin(body)) as Promise<T>;
+  run.catch((err) => {
+    if (connectionCause(err)) guard.lost = true;
+  });
+  return run;
+}
+
+/** A savepoint in a transaction opened by begin(), under the same guard. */
+export function savepoint<T>(tx: Tx, guard: TxGuard, fn: (sp: Tx) => Promise<T>): Promise<T> {
+  return tx.savepoint((sp) => fn(sp).catch((err) => {
+    if (guard.lost || connectionCause(err)) {
+      guard.lost = true;
+      return never<T>();
+    }
+    throw err;
+  })) as Promise<T>;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from './connection.ts';
+import { begin, type Sql } from './connection.ts';
 import { StoreOpenError } from '../open-errors.ts';
 
 /** One component's migrations, as mantra_schema names it. */
@@ -16,7 +16,7 @@ const MIGRATION_LOCK = 0x4d4e5452;
  * newer than this binary is refused, as the embedded store refuses one.
  */
 export async function migrate(sql: Sql, components: Component[]): Promise<void> {
-  await sql.begin(async (tx) => {
+  await begin(sql, async (tx) => {
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists mantra_schema (component text primary key, version integer not null)`;
     const rows = await tx<{ component: string; version: number }[]>`select component, version from mantra_schema`;

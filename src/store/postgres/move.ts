@@ -7,7 +7,7 @@ import { Secrets } from '../../security/secrets.ts';
 import { claimDataDir } from '../data-dir.ts';
 import { openSqliteStore } from '../sqlite.ts';
 import type { Store } from '../types.ts';
-import { connect, type Sql, type Tx } from './connection.ts';
+import { begin, connect, type Sql, type Tx } from './connection.ts';
 import { connectionCause, PgStoreError } from './errors.ts';
 import { checkSchema, type Component, migrate } from './migrate.ts';
 import { nodeIdOf } from './nodes.ts';
@@ -129,7 +129,7 @@ export async function moveIntoCluster(dir: string, url: string, trail: TrailMove
       if (there && there.body !== body) throw new MoveRefused('key_differs', { key: name });
       if (!there) keys.push([name, body]);
     }
-    await sql.begin(async (tx) => {
+    await begin(sql, async (tx) => {
       for (const e of source.entities) {
         const [{ rev }] = await tx<{ rev: string }[]>`update config_revision set rev = rev + 1 returning rev`;
         await tx`insert into entities (kind, id, version, body, updated_at, rev)

@@ -5,7 +5,7 @@ import { log } from '../../observability/log.ts';
 import { type Session, type Store, StoreError, type Stored, type TrackInput } from '../types.ts';
 import type { Checkpoint, PruneResult, TrailReader } from '../trail-types.ts';
 import type { Retention } from '../trail-upkeep.ts';
-import type { Sql, Tx } from './connection.ts';
+import { begin, savepoint, type Sql, type Tx, type TxGuard } from './connection.ts';
 import { type CopyRow, EntityCopy } from './copy.ts';
 import { connectionCause, PgStoreError, storeErrorOf } from './errors.ts';
 import { HEARTBEAT_MS, type Heartbeat } from './nodes.ts';
@@ -32,6 +32,7 @@ interface Change {
 
 interface TxState {
   tx: Tx;
+  guard: TxGuard;
   /** Changes made in the transaction, applied to the copy once it commits. */
   done: Change[];
 }
@@ -125,14 +126,14 @@ export class PostgresStore implements Store {
       const row = this.#copy.get(kind, id);
       return row && this.#decode(kind, row);
     }
-    const [r] = await state.tx<EntityRow[]>`select * from entities where kind = ${kind} and id = ${id}`.catch(rethrow);
+    const [r] = await live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} and id = ${id}`.catch(rethrow);
     return r && this.#decode(kind, { kind, id, ...toChange(r).row });
   }
 
   async list<K extends Kind>(kind: K): Promise<Stored<K>[]> {
     const state = this.#tx.getStore();
     if (!state) return this.#copy.list(kind).map((r) => this.#decode(kind, r));
-    const rows = await state.tx<EntityRow[]>`select * from entities where kind = ${kind} order by id collate "C"`.catch(rethrow);
+    const rows = await live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} order by id collate "C"`.catch(rethrow);
     return rows.map((r) => this.#decode(kind, { kind, id: r.id, ...toChange(r).row }));
   }
 
@@ -182,8 +183,8 @@ export class PostgresStore implements Store {
     if (this.#tx.getStore()) return fn(); // nested: joins the outer transaction
     this.#writable();
     const state = { done: [] } as unknown as TxState;
-    const result = await this.#sql.begin((tx) => {
-      state.tx = tx;
+    const result = await begin(this.#sql, (tx, guard) => {
+      Object.assign(state, { tx, guard });
       return this.#tx.run(state, fn);
     }).catch(rethrow);
     await this.#committed(state.done);
@@ -195,11 +196,11 @@ export class PostgresStore implements Store {
     this.#writable();
     const state = this.#tx.getStore();
     if (state) {
-      const change = (await state.tx.savepoint((sp) => fn(sp)).catch(rethrow)) as Change;
+      const change = await savepoint(live(state).tx, state.guard, fn).catch(rethrow);
       state.done.push(change);
       return change;
     }
-    const change = (await this.#sql.begin((tx) => fn(tx)).catch(rethrow)) as Change;
+    const change = await begin(this.#sql, fn).catch(rethrow);
     await this.#committed([change]);
     return change;
   }
@@ -250,14 +251,12 @@ export class PostgresStore implements Store {
 
   // ---- keeping the copy current
 
-  /** Reads every entity and the revision in one snapshot and makes the copy match it. */
+  /** Reads every entity and the revision in one statement (one snapshot) and makes the copy match it. */
   async #reload() {
-    const [rows, top] = await this.#sql.begin('isolation level repeatable read read only', async (tx) => [
-      await tx<EntityRow[]>`select * from entities`,
-      await tx<{ rev: string }[]>`select rev from config_revision`,
-    ]) as [EntityRow[], { rev: string }[]];
-    const rev = Number(top[0]?.rev ?? 0);
-    const changes = rows.map(toChange);
+    const rows = await this.#sql<(Partial<EntityRow> & { top: string })[]>`select e.*, r.rev as top
+      from config_revision r left join entities e on true`;
+    const rev = Number(rows[0]?.top ?? 0);
+    const changes = rows.filter((r) => r.kind !== null && r.kind !== undefined).map((r) => toChange(r as EntityRow));
     if (this.#parts.keys) {
       for (const c of changes) if (c.kind === 'agency' && !this.#copy.get('agency', c.id)) await this.#parts.keys.syncAgency(c.id);
     }
@@ -434,6 +433,12 @@ async function nextRev(tx: Tx): Promise<number> {
 
 function announce(tx: Tx, kind: Kind, id: string, rev: number) {
   return tx`select pg_notify(${CHANNEL}, ${JSON.stringify({ kind, id, rev })})`;
+}
+
+/** A transaction whose connection is gone sends nothing more (connection.ts begin). */
+function live(state: TxState): TxState {
+  if (state.guard.lost) throw new PgStoreError('unavailable');
+  return state;
 }
 
 function rethrow(err: unknown): never {
