@@ -21,6 +21,7 @@ const expected: Record<string, string[]> = {
   '/audit/tracks': ['get'], '/audit/verify': ['get'], '/audit/checkpoints': ['get'], '/audit/subject': ['post'],
   '/audit/tracks/{seq}/answer': ['get'], '/stats': ['get'],
   '/composites/validate': ['post'], '/operations/{agency}/{service}/{slug}/dry-run': ['post'],
+  '/hub/import-node': ['post'],
   '/branding': ['get'], '/settings/smtp-test': ['post'],
 };
 
