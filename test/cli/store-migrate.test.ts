@@ -83,6 +83,9 @@ describe('mantra store migrate', { skip }, () => {
     assert.equal(report.ok, true, JSON.stringify(report.problem));
     assert.equal(report.tracks, 50);
     assert.equal(report.unsigned, 0, 'every moved entry under a moved checkpoint');
+    const verify = cli(['audit', 'verify', '--store', db.url, '--data', dir], { env: en });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout + verify.stderr, /50/);
 
     // Again: the cluster store is no longer empty, and nothing changes.
     const before = await count('entities');
