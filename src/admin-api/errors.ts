@@ -56,6 +56,10 @@ export function toAdminError(err: unknown): AdminError {
   if (err instanceof StoreError && (err.reason === 'version' || err.reason === 'conflict')) {
     return new AdminError(409, 'changed_meanwhile');
   }
+  // The cluster store is away: this node still serves its copy, but nothing can be saved until it is back.
+  if (err instanceof StoreError && err.reason === 'unavailable') {
+    return new AdminError(503, 'store_unavailable', {}, {}, { 'retry-after': '5' });
+  }
   return new AdminError(500, 'internal');
 }
 

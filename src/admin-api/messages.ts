@@ -40,6 +40,10 @@ export const messages = {
     en: 'Too many failed attempts; try again in {seconds} seconds',
   },
   busy: { id: 'Server sedang sibuk; coba lagi sebentar lagi', en: 'The server is busy; try again shortly' },
+  store_unavailable: {
+    id: 'Penyimpanan bersama (PostgreSQL) sedang tidak dapat dihubungi; perubahan belum dapat disimpan, coba lagi sebentar lagi',
+    en: 'The shared store (PostgreSQL) cannot be reached; changes cannot be saved yet, try again shortly',
+  },
   wrong_password: { id: 'Kata sandi sekarang salah', en: 'The current password is wrong' },
   same_password: { id: 'Kata sandi baru harus berbeda dari yang sekarang', en: 'The new password must differ from the current one' },
   agency_required: { id: 'Wajib diisi untuk peran {role}', en: 'Required for the {role} role' },

@@ -58,6 +58,10 @@ describe('mantra serve --store postgres://…', { skip }, () => {
       await until(async () => (await call()).status === 200 && (await call().then((r) => r.json())).response?.status === 1, 5000, 'the demo call on the node');
       const ready = await (await fetch(`${base}/readyz`)).json();
       assert.equal(ready.status, 'ready');
+      const login = await (await fetch(`${base}/admin/api/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'rahasia-sekali-123' }),
+      })).json();
+      assert.ok(login.token, JSON.stringify(login));
 
       link.cut();
       await until(async () => (await (await fetch(`${base}/readyz`)).json()).status === 'degraded', 5000, 'readyz degraded');
@@ -69,6 +73,15 @@ describe('mantra serve --store postgres://…', { skip }, () => {
         assert.equal(r.status, 200);
         assert.equal((await r.json()).response.status, 1, 'answered from the copy while PostgreSQL is away');
       }
+      // An admin write meanwhile: refused with a 503 that says why, not a 500.
+      const write = await fetch(`${base}/admin/api/agencies`, {
+        method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ slug: 'baru', name: 'Baru' }),
+      });
+      const refused = await write.json();
+      assert.equal(write.status, 503, JSON.stringify(refused));
+      assert.equal(refused.error, 'store_unavailable');
+      assert.match(refused.message, /PostgreSQL/);
       link.restore();
       await until(async () => (await (await fetch(`${base}/readyz`)).json()).status === 'ready', 8000, 'readyz ready again');
       // The calls made while away reach the cluster trail once it is back.
