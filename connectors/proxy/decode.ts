@@ -120,8 +120,17 @@ function textDepth(text: string): number {
   return max;
 }
 
+const CHARSET = /;\s*charset\s*=\s*"?([A-Za-z0-9._-]+)"?/i;
+/** A backend answers with the same Content-Type call after call: the last one's charset is kept. */
+let lastType = '';
+let lastCharset: string | undefined;
+
 export function charsetOf(contentType: string): string | undefined {
-  return /;\s*charset\s*=\s*"?([A-Za-z0-9._-]+)"?/i.exec(contentType)?.[1];
+  if (contentType !== lastType) {
+    lastCharset = contentType.includes(';') ? CHARSET.exec(contentType)?.[1] : undefined;
+    lastType = contentType;
+  }
+  return lastCharset;
 }
 
 const utf8 = new TextDecoder('utf-8');

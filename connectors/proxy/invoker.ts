@@ -67,30 +67,44 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
     })
     : () => {};
 
-  /** One attempt: credentials, the exchange, and what the reply means. */
-  async function attempt(req: BackendRequest, signal: Signal | undefined, deadline: number): Promise<Reply & { headers?: Record<string, string> }> {
+  type Answer = Reply & { headers?: Record<string, string> };
+  const withAuth = (req: BackendRequest, auth: Record<string, string>) =>
+    auth === NO_HEADERS ? req : { ...req, headers: { ...req.headers, ...auth } };
+  const sendOptions = (signal: Signal | undefined, deadline: number) =>
+    ({ signal, deadline, headersTimeoutMs: spec.connectTimeoutMs, maxBytes: spec.maxResponseBytes });
+  const answer = (raw: RawResponse): Answer => {
+    const reply = read(raw);
+    return { data: reply.data, status: reply.status, headers: passHeaders(raw.headers) };
+  };
+
+  /**
+   * One attempt: credentials, the exchange, and what the reply means. Fixed credentials are never refused, so
+   * their attempt is the exchange and its reading, without an async frame of its own.
+   */
+  function attempt(req: BackendRequest, signal: Signal | undefined, deadline: number): Promise<Answer> {
+    const fixed = credentials.fixed;
+    if (fixed) return transport.send(withAuth(req, fixed), sendOptions(signal, deadline)).then(answer);
+    return renewing(req, signal, deadline);
+  }
+
+  /** Credentials that may change (tokens): fetched per attempt, and a refused one is renewed once. */
+  async function renewing(req: BackendRequest, signal: Signal | undefined, deadline: number): Promise<Answer> {
     let renewed = false;
     for (;;) {
-      let auth: Record<string, string> | undefined = credentials.fixed;
-      if (!auth) {
-        try {
-          auth = await credentials.headers(signal);
-        } catch (e) {
-          const err = asProxyError(e);
-          throw new ProxyError(err.code, err.kind, err.message, { ...err.extra, credentials: true });
-        }
+      let auth: Record<string, string>;
+      try {
+        auth = await credentials.headers(signal);
+      } catch (e) {
+        const err = asProxyError(e);
+        throw new ProxyError(err.code, err.kind, err.message, { ...err.extra, credentials: true });
       }
-      const raw = await transport.send(
-        auth === NO_HEADERS ? req : { ...req, headers: { ...req.headers, ...auth } },
-        { signal, deadline, headersTimeoutMs: spec.connectTimeoutMs, maxBytes: spec.maxResponseBytes },
-      );
+      const raw = await transport.send(withAuth(req, auth), sendOptions(signal, deadline));
       // A refused token is renewed once; the backend did not act on the request.
       if (raw.status === 401 && !renewed && credentials.refused()) {
         renewed = true;
         continue;
       }
-      const reply = read(raw);
-      return { data: reply.data, status: reply.status, headers: passHeaders(raw.headers) };
+      return answer(raw);
     }
   }
 
@@ -101,7 +115,7 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
       if (breaker && !breaker.acquire(now(), breakerOptions)) {
         throw unavailable('The backend is unavailable (its circuit is open after repeated failures)');
       }
-      let reply: Awaited<ReturnType<typeof attempt>> | undefined;
+      let reply: Answer | undefined;
       let err: ProxyError | undefined;
       try {
         reply = await attempt(req, signal, deadline);

@@ -26,6 +26,8 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
   for (const [k, v] of new URLSearchParams(methodQuery)) fixedQuery.append(k, v);
   const fixedQs = fixedQuery.toString();
   const names = new Set([...template.matchAll(placeholder)].map((m) => m[1]));
+  // URL's origin is a getter that builds its string on every read.
+  const origin = endpoint.origin;
 
   const byPlace = (place: ProxyMapping['in']) => spec.mappings.filter((m) => m.in === place);
   const pathMaps = new Map(byPlace('path').map((m) => [m.name, m]));
@@ -39,7 +41,7 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
   const idempotent = method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE';
 
   return function buildHttpRequest(params) {
-    const path = template.replace(placeholder, (_, name: string) => {
+    const path = names.size === 0 ? template : template.replace(placeholder, (_, name: string) => {
       const m = pathMaps.get(name);
       const v = m ? mappedValue(m, params) : params[name];
       if (v === undefined || v === null || v === '') throw badParam(originalMessages[10005]);
@@ -52,7 +54,8 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
     const body: [string, Scalar][] = [];
 
     if (everyParam) {
-      for (const [k, v] of Object.entries(params)) {
+      for (const k in params) {
+        const v = params[k];
         if (names.has(k)) continue;
         if (paramsInQuery) append(k, v);
         else body.push([k, v]);
@@ -71,7 +74,7 @@ export function httpRequestBuilder(spec: ProxySpec): (params: Record<string, str
     const qs = added ? added.toString() : fixedQs;
     const req: BackendRequest = {
       method,
-      url: endpoint.origin + path + (qs ? `?${qs}` : ''),
+      url: origin + path + (qs ? `?${qs}` : ''),
       headers,
       idempotent,
     };

@@ -9,7 +9,7 @@ import { tlsFetchOptions, type TlsMaterial } from '../../src/runtime/fetch-tls.t
 import { ProxyError, timedOut, tooLarge, unavailable } from './errors.ts';
 import { cancelled, describeNetworkError } from './failure.ts';
 import { Http1Client } from './http1/client.ts';
-import { route } from './http1/target.ts';
+import { route, type Route } from './http1/target.ts';
 import type { BackendRequest, ProxyDeps, RawResponse, SendOptions, Transport } from './types.ts';
 
 export type { SendOptions, Transport } from './types.ts';
@@ -18,10 +18,16 @@ import { abortSignalOf, type Signal } from '../cancel.ts';
 export function createTransport(tls: TlsMaterial, log?: ProxyDeps['log']): Transport {
   const tlsOptions = tlsFetchOptions(tls);
   const http1 = new Http1Client(log);
+  // An operation without caller values in its URL asks for the same URL every time: split once.
+  let lastUrl: string | undefined;
+  let lastRoute: Route | undefined;
   return {
     send(req, opts) {
-      const plain = route(req.url);
-      return plain ? http1.send(plain, req, opts) : send(req, opts, tlsOptions.init, log);
+      if (req.url !== lastUrl) {
+        lastRoute = route(req.url);
+        lastUrl = req.url;
+      }
+      return lastRoute ? http1.send(lastRoute, req, opts) : send(req, opts, tlsOptions.init, log);
     },
     close() {
       http1.close();

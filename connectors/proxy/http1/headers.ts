@@ -46,7 +46,8 @@ export class ResponseHeaders {
   }
 }
 
-function sameName(head: Uint8Array, at: number, name: string): boolean {
+/** Whether the bytes at `at` spell `name`, ignoring ASCII case (`name` is lower-case or mixed; length checked by the caller). */
+export function sameName(head: Uint8Array, at: number, name: string): boolean {
   for (let j = 0; j < name.length; j++) {
     let b = head[at + j];
     let c = name.charCodeAt(j);
@@ -61,7 +62,8 @@ const utf8 = new TextDecoder();
 
 /** One character per byte. */
 export function latin1(bytes: Uint8Array, from: number, to: number): string {
-  if (to - from < 48) {
+  // Short values char by char (a rope of a few characters is cheap); longer ones through the native decoder.
+  if (to - from < 8) {
     let out = '';
     for (let i = from; i < to; i++) out += String.fromCharCode(bytes[i]);
     return out;

@@ -4,7 +4,7 @@
  * Limits: the head (with any trailers) to MAX_HEAD_BYTES, the body to maxBytes. Errors are ProxyErrors.
  */
 import { ProxyError, tooLarge, unavailable } from '../errors.ts';
-import { latin1, ResponseHeaders } from './headers.ts';
+import { latin1, ResponseHeaders, sameName } from './headers.ts';
 
 export const MAX_HEAD_BYTES = 64 * 1024;
 /** A chunk-size line longer than this is an attack or garbage (hex size plus extensions). */
@@ -39,6 +39,11 @@ export class ResponseParser {
   /** Content-Length: bytes still due; chunked: bytes left in the current chunk. */
   private left = 0;
   private line = '';
+  /** Framing fields seen in the head: field index (×4) of the one Content-Length, how many of each. */
+  private lengthAt = -1;
+  private lengths = 0;
+  private encodings = 0;
+  private connections = 0;
 
   constructor(private readonly headRequest: boolean, private readonly maxBytes: number) {}
 
@@ -60,7 +65,13 @@ export class ResponseParser {
           break;
         case 'length': {
           const n = Math.min(this.left, chunk.length - at);
-          this.body!.set(chunk.subarray(at, at + n), this.body!.length - this.left);
+          if (!this.body) {
+            // Copied (the socket may reuse its buffer): in one step when the whole body is here.
+            if (n === this.left) this.body = chunk.slice(at, at + n);
+            else (this.body = new Uint8Array(this.left)).set(chunk.subarray(at, at + n));
+          } else {
+            this.body.set(chunk.subarray(at, at + n), this.body.length - this.left);
+          }
           this.left -= n;
           at += n;
           if (this.left === 0) this.state = 'done';
@@ -172,6 +183,7 @@ export class ResponseParser {
         while (colon < lineEnd && TOKEN_CHAR[head[colon]]) colon++;
         if (colon === start || head[colon] !== 0x3a) throw notHttp();
         valueStart = colon + 1;
+        this.framing(head, start, colon - start, fields.length);
         fields.push(start, colon, 0, 0);
       }
       while (valueStart < lineEnd && (head[valueStart] === 0x20 || head[valueStart] === 0x09)) valueStart++;
@@ -190,25 +202,40 @@ export class ResponseParser {
     if (this.status < 200) {
       // 101 would hand the connection to another protocol; Mantra never asks for one.
       if (this.status === 101) throw notHttp();
+      this.lengthAt = -1;
+      this.lengths = this.encodings = this.connections = 0;
       return; // interim answer: the real one follows
     }
     this.headers = headers;
-    this.frame(minor);
+    this.frame(minor, head, fields);
+  }
+
+  /** Notes the fields frame() reads, so it decodes only those that are there (names told apart by length first). */
+  private framing(head: Uint8Array, at: number, length: number, index: number): void {
+    if (length === 14) {
+      if (!sameName(head, at, 'content-length')) return;
+      this.lengths++;
+      this.lengthAt = index;
+    } else if (length === 17) {
+      if (sameName(head, at, 'transfer-encoding')) this.encodings++;
+    } else if (length === 10) {
+      if (sameName(head, at, 'connection')) this.connections++;
+    }
   }
 
   /** Decides how the body is delimited (RFC 9112 §6.3). */
-  private frame(minor: number): void {
+  private frame(minor: number, head: Uint8Array, fields: readonly number[]): void {
     const h = this.headers;
-    const connection = h.get('connection')?.toLowerCase() ?? '';
+    const connection = this.connections ? h.get('connection')!.toLowerCase() : '';
     this.reusable = minor === 1 && !/(?:^|,)\s*close\s*(?:,|$)/.test(connection);
     if (this.headRequest || this.status === 204 || this.status === 304) {
       this.state = 'done';
       return;
     }
-    const te = h.get('transfer-encoding');
-    if (te !== null) {
+    if (this.encodings) {
+      const te = h.get('transfer-encoding')!;
       // With Content-Length too, this is a smuggling attempt or a broken proxy: read it, never reuse.
-      if (h.get('content-length') !== null) this.reusable = false;
+      if (this.lengths) this.reusable = false;
       const codings = te.toLowerCase().split(',');
       if (codings[codings.length - 1].trim() === 'chunked') {
         this.state = 'chunk-size';
@@ -218,20 +245,20 @@ export class ResponseParser {
       }
       return;
     }
-    const cl = h.get('content-length');
-    if (cl === null) {
+    if (this.lengths === 0) {
       this.reusable = false;
       this.state = 'until-close';
       return;
     }
-    const length = contentLength(cl);
+    // The usual case (one field, digits only) read from the bytes; anything else through the checks on its text.
+    let length = this.lengths === 1 ? digitsValue(head, fields[this.lengthAt + 2], fields[this.lengthAt + 3]) : -1;
+    if (length < 0) length = contentLength(h.get('content-length')!);
     if (length > this.maxBytes) throw this.overLimit();
     if (length === 0) {
       this.body = new Uint8Array(0);
       this.state = 'done';
       return;
     }
-    this.body = new Uint8Array(length);
     this.left = length;
     this.state = 'length';
   }
@@ -301,6 +328,18 @@ function lineFeed(head: Uint8Array, from: number): number {
   let i = from;
   while (head[i] !== 0x0a) i++;
   return i;
+}
+
+/** A field value of 1 to 15 digits as a number (end < 0: folded, not plain); -1 when it is anything else. */
+function digitsValue(head: Uint8Array, from: number, end: number): number {
+  if (end <= from || end - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const d = head[i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** Content-Length: digits only; a repeated header must repeat the same value. */

@@ -55,6 +55,9 @@ export class OriginPool {
   async open(): Promise<Connection> {
     const c = new Connection(this);
     c.socket = await runtime.connectTcp(this.origin.hostname, this.origin.port, c);
+    // Never keeps the process alive, idle or not: while an exchange uses it, the exchange's deadline timer does.
+    // (Once here instead of unref/ref around every exchange.)
+    c.socket.unref();
     return c;
   }
 
@@ -63,10 +66,7 @@ export class OriginPool {
     for (;;) {
       const c = this.idle.pop();
       if (!c) return undefined;
-      if (!c.dead && now - c.idleSince < this.limits.idleMs) {
-        c.socket.ref();
-        return c;
-      }
+      if (!c.dead && now - c.idleSince < this.limits.idleMs) return c;
       c.socket.close();
     }
   }
@@ -81,8 +81,6 @@ export class OriginPool {
       return;
     }
     c.idleSince = Date.now();
-    // An idle connection must not keep the process alive.
-    c.socket.unref();
     this.idle.push(c);
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(1000, this.limits.idleMs / 2)));
