@@ -10,11 +10,27 @@ import { BodyWatch } from './body-watch.ts';
 export interface ConnectionHooks {
   /** The whole body arrived: the answer may now take as long as it needs. */
   received?(): void;
-  /** The connection must not serve another request once this answer is out (its body was not read to the end). */
-  close?(): void;
+  /**
+   * The connection must not serve another request once this answer is out (its body was not read to the end);
+   * with `drained`, it stays in use until that settles too (the rest of the body read and thrown away).
+   */
+  close?(drained?: Promise<void>): void;
   /** Aborts when the caller goes away; the request's own signal if not given. */
   gone?: AbortSignal;
 }
+
+/**
+ * After an answer given before the body ended, the rest of the body is read and thrown away up to this much, or
+ * for this long, whichever comes first, before the connection is closed (nginx's lingering close, Go's net/http):
+ * closing on unread bytes resets the connection, and a peer still sending, such as a reverse proxy, then loses the
+ * answer and tells its caller 502. The bounds keep a client from holding the connection or having data read for good.
+ */
+export const DRAIN = {
+  maxBytes: 4 * 1024 * 1024,
+  maxMs: 2_000,
+  /** A peer silent this long has stopped sending (nginx does once it has the answer): the answer can end. */
+  idleMs: 300,
+};
 
 /**
  * Bodies declared this small (nearly every call's form or JSON) are read whole before the app sees them, as the
@@ -126,13 +142,47 @@ async function serveWatched(
     return requestTimeout();
   }
   if (!watch.received) {
-    // Answered before the body ended (an early refusal, or a cancelled read): the rest of it is never read.
-    watch.abandon();
-    hooks.close?.();
-    if ('res' in first) return closing(first.res);
+    // Answered before the body ended (an early refusal such as a 413, or a cancelled read).
+    if ('error' in first) {
+      watch.abandon();
+      hooks.close?.();
+      throw first.error;
+    }
+    const drained = watch.drain(DRAIN);
+    hooks.close?.(drained);
+    return lingering(first.res, drained);
   }
   if ('error' in first) throw first.error;
   return first.res;
+}
+
+/** Statuses whose answer has no body (a Response with one cannot be made). */
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The app's answer, sent at once, its body held open until `drained` settles: both runtimes close a `Connection:
+ * close` answer as soon as it is whole (Deno even when it is whole by its length), so it ends once the drain has.
+ */
+async function lingering(res: Response, drained: Promise<void>): Promise<Response> {
+  if (NO_BODY.has(res.status) || res.body === null) {
+    await drained;
+    return closing(res);
+  }
+  const reader = res.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const step = await reader.read().catch(() => ({ done: true as const }));
+      if (!step.done) return controller.enqueue(step.value);
+      await drained;
+      controller.close();
+    },
+    cancel: (reason) => void reader.cancel(reason).catch(() => {}),
+  }, { highWaterMark: 0 });
+  const headers = new Headers(res.headers);
+  headers.set('connection', 'close');
+  // Its length would end the answer before the drain does.
+  headers.delete('content-length');
+  return new Response(body, { status: res.status, statusText: res.statusText, headers });
 }
 
 function requestTimeout(): Response {

@@ -14,6 +14,7 @@ export class BodyWatch {
   #watching = true;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #tripped!: (value: 'breach') => void;
+  #drained: Promise<void> | undefined;
 
   constructor(source: ReadableStream<Uint8Array>, readonly limits: BodyLimits, onReceived: () => void) {
     this.#reader = source.getReader();
@@ -45,10 +46,8 @@ export class BodyWatch {
         this.#bytes += step.value.byteLength;
         controller.enqueue(step.value);
       },
-      cancel: (reason) => {
-        this.stop();
-        return this.#reader.cancel(reason);
-      },
+      // The app is done with the body (a refusal of one too large): the rest is the server's to drain or drop.
+      cancel: () => this.stop(),
     }, { highWaterMark: 0 });
   }
 
@@ -69,6 +68,34 @@ export class BodyWatch {
     this.#reader.cancel().catch(() => {});
   }
 
+  /**
+   * After an early answer: reads the rest of the body and throws it away until it ends, the peer goes away or stops
+   * sending for `idleMs`, or `maxMs` have passed. Past `maxBytes` nothing more is read, but the connection is kept
+   * until `maxMs`: the peer's writes then wait, so that it reads the answer before the close resets the connection
+   * (a proxy writing in a loop otherwise meets the reset first). Settles, never fails; lets go of the body after.
+   */
+  drain(bounds: { maxBytes: number; maxMs: number; idleMs: number }): Promise<void> {
+    this.stop();
+    return (this.#drained ??= this.#drain(bounds));
+  }
+
+  async #drain({ maxBytes, maxMs, idleMs }: { maxBytes: number; maxMs: number; idleMs: number }): Promise<void> {
+    const until = performance.now() + maxMs;
+    let read = 0;
+    try {
+      while (read <= maxBytes) {
+        const left = until - performance.now();
+        if (left <= 0) return;
+        const step = await within(this.#reader.read(), Math.min(left, idleMs));
+        if (step === undefined || step.done) return;
+        read += step.value.byteLength;
+      }
+      await within(new Promise(() => {}), until - performance.now());
+    } catch { /* the peer went away: nothing left to drain */ } finally {
+      this.#reader.cancel().catch(() => {});
+    }
+  }
+
   #check(): void {
     const elapsed = performance.now() - this.#started;
     const { bodyTimeoutMs, bodyGraceMs, minBodyBytesPerSecond } = this.limits;
@@ -86,5 +113,15 @@ export class BodyWatch {
     this.#controller.error(error);
     this.#reader.cancel(error).catch(() => {});
     this.#tripped('breach');
+  }
+}
+
+/** `promise`'s value, or undefined once `ms` have passed without one. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

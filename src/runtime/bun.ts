@@ -60,6 +60,8 @@ function guardUploads(opts: ServeOptions, limits: RequestLimits) {
   return async (req: Request, routed: Request, srv: any): Promise<Response> => {
     const remoteAddress: string = srv.requestIP(req)?.address ?? '';
     if (!slots.take(remoteAddress)) return tooManyFromClient();
+    // An answer given before its body ended holds the connection while the rest is drained: the slot too.
+    let held: Promise<void> | undefined;
     try {
       srv.timeout(req, backstopSeconds);
       return await serveWithBodyLimits(routed, limits, (r) => opts.fetch(r, { remoteAddress }), {
@@ -71,9 +73,11 @@ function guardUploads(opts: ServeOptions, limits: RequestLimits) {
             srv.timeout(req, IDLE_SECONDS);
           } catch { /* already answered */ }
         },
+        close: (drained) => void (held = drained),
       });
     } finally {
-      slots.release(remoteAddress);
+      if (held) void held.finally(() => slots.release(remoteAddress));
+      else slots.release(remoteAddress);
     }
   };
 }

@@ -14,7 +14,7 @@ declare const Deno: any;
 
 /** Bun closes a connection without a whole head after about 10 s, and cannot be told otherwise: the same here. */
 const HEAD_TIMEOUT_MS = 10_000;
-/** After an answer that ends its connection, the longest wait for the answer to be delivered. */
+/** After an answer that ends its connection, the longest wait for it to be delivered (and its body drained, 2 s). */
 const LINGER_MS = 5_000;
 /** Deno reports an answer complete a moment before its last bytes leave: closing at once would lose them. */
 const FLUSH_MS = 50;
@@ -91,10 +91,12 @@ export function serveConnections(opts: ServeOptions, limits: RequestLimits, serv
       if (req.body === null) return opts.fetch(req, env);
       return serveWithBodyLimits(req, limits, (r) => opts.fetch(r, env), {
         gone: this.#gone.signal,
-        // Deno keeps reading an unread body after `Connection: close`: the connection is closed here instead.
-        close: () => {
+        // Deno keeps reading an unread body after `Connection: close`: the connection is closed here instead,
+        // once the answer is out and the rest of the body drained.
+        close: (drained) => {
           const linger = setTimeout(this.close, LINGER_MS);
-          info.completed.catch(() => {}).finally(() => {
+          const completed = info.completed.catch(() => {});
+          Promise.all([completed, drained]).finally(() => {
             clearTimeout(linger);
             setTimeout(this.close, FLUSH_MS);
           });
