@@ -62,6 +62,21 @@ function defaultWorkers(): number {
   return cores > 2 ? cores - 1 : 0;
 }
 
+/**
+ * Nodes of a new cluster starting together: one makes the administrator; the others' writes conflict and they find
+ * it once the change has reached their copy of the configuration (milliseconds; the copy catches up within a second).
+ */
+async function firstAdminOf(admin: () => ReturnType<typeof ensureFirstAdmin>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin();
+    } catch (err) {
+      if (!(err instanceof StoreError && err.reason === 'conflict') || attempt >= 30) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /** Opens the store, the worker pool and the HTTP server. Fails with a clear message, never half-started. */
 export async function startServer(config: ServeConfig): Promise<Running> {
   const store = await openStore({ dataDir: config.dataDir, store: config.store, node: config.node });
@@ -69,11 +84,7 @@ export async function startServer(config: ServeConfig): Promise<Running> {
   try {
     const secrets = new Secrets(loadMasterKey(config.dataDir));
     const admin = () => ensureFirstAdmin(store, { password: process.env.MANTRA_ADMIN_PASSWORD || undefined });
-    // Nodes of a new cluster starting together: one makes the administrator, the others then find it.
-    const firstAdmin = await admin().catch((err) => {
-      if (err instanceof StoreError && err.reason === 'conflict') return admin();
-      throw err;
-    });
+    const firstAdmin = await firstAdminOf(admin);
     const settings = (await store.get('settings', 'settings'))?.body;
     const workers = config.workers ?? settings?.workers ?? defaultWorkers();
     // Loaded only when asked for: the Redis client stays out of a single node's start.
