@@ -21,6 +21,10 @@ export const hubMessages = {
     id: 'Node {host} berada di alamat internal ({reason}). Hub hanya memanggil alamat internal yang dicantumkan administrator di pengaturan internalBackends (misalnya "{host}"); cantumkan lalu ulangi impor',
     en: 'Node {host} is at an internal address ({reason}). The hub calls internal addresses only when an administrator lists them in the settings internalBackends (e.g. "{host}"); list it, then import again',
   },
+  hub_node_unresolved: {
+    id: 'Alamat IP untuk nama host node {host} tidak ditemukan di DNS dalam batas waktu; hub hanya menghubungi node di alamat yang sudah diperiksanya',
+    en: 'No IP address was found in DNS for the node host name {host} within the time limit; the hub calls a node only at an address it has checked',
+  },
   hub_node_unreachable: { id: 'Node tidak dapat dihubungi ({reason})', en: 'The node cannot be reached ({reason})' },
   hub_node_timeout: {
     id: 'Node tidak mengirim katalognya dalam {seconds} detik',
@@ -32,6 +36,10 @@ export const hubMessages = {
   },
   hub_node_too_large: { id: 'Katalog node lebih besar dari {max} bita', en: 'The node catalogue is larger than {max} bytes' },
   hub_node_not_json: { id: 'Katalog node bukan JSON yang sah (UTF-8)', en: 'The node catalogue is not valid JSON (UTF-8)' },
+  hub_node_not_catalogue: {
+    id: 'Alamat ini tidak mengirim katalog Mantra (dokumen OpenAPI gateway dari GET /catalogue/openapi.json); periksa alamat node',
+    en: 'This address did not send a Mantra catalogue (the gateway OpenAPI document of GET /catalogue/openapi.json); check the node address',
+  },
   hub_node_document: {
     id: 'Katalog node bukan dokumen OpenAPI gateway Mantra yang dapat dipakai (GET /catalogue/openapi.json); lihat issues',
     en: 'The node catalogue is not a usable Mantra gateway OpenAPI document (GET /catalogue/openapi.json); see issues',

@@ -78,11 +78,21 @@ function localeError(lang: Lang) {
 
 const issuePath = (path: readonly PropertyKey[]) => path.map(String).join('.');
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * The operations of a node's document, or a HubError (502: the node sent something the hub cannot front) whose
- * issues say where and what, in the caller's language.
+ * Whether the answer is at least shaped as an OpenAPI 3 document. Anything else is refused as a whole, naming
+ * nothing inside it: where it came from may be an internal service, and the places of its fields would tell its
+ * structure to whoever asked for the import.
+ */
+const looksOpenApi = (doc: unknown) => isObject(doc) && typeof doc.openapi === 'string' && /^3\./.test(doc.openapi) && isObject(doc.paths);
+
+/**
+ * The operations of a node's document, or a HubError (502: the node sent something the hub cannot front): not a
+ * catalogue at all, or an OpenAPI document whose issues say where and what, in the caller's language.
  */
 export function nodeOperations(doc: unknown, lang: Lang = 'id'): NodeOperation[] {
+  if (!looksOpenApi(doc)) throw new HubError(502, 'hub_node_not_catalogue');
   const parsed = NodeDocument.safeParse(doc, { error: localeError(lang) });
   if (!parsed.success) {
     throw new HubError(502, 'hub_node_document', {}, parsed.error.issues.slice(0, 50).map((i) => ({ path: issuePath(i.path), message: i.message })));

@@ -188,6 +188,20 @@ describe('hub: import a node', () => {
     assert.equal((await hub.store.list('operation')).filter((o) => o.body.agency === 'bps').length, 0);
   });
 
+  test('an address that answers JSON but no catalogue: "not a Mantra catalogue", nothing of its structure comes back', async () => {
+    // An internal service an administrator allowed might answer its health or configuration; the import names none of it.
+    const { serveDocument } = await import('./document-server.ts');
+    const other = await serveDocument(() => Response.json({ status: 'UP', components: { db: { status: 'UP', details: { database: 'PostgreSQL' } } } }));
+    try {
+      const r = await hub.admin('POST', '/hub/import-node', { json: { url: other.url, agency: 'dukcapil', key: subscriptionKey, dryRun: true } });
+      assert.deepEqual([r.status, r.body.error, r.body.issues], [502, 'hub_node_not_catalogue', undefined]);
+      assert.match(r.body.message, /^Alamat ini tidak mengirim katalog Mantra/);
+      assert.doesNotMatch(JSON.stringify(r.body), /components|database|PostgreSQL|UP/);
+    } finally {
+      await other.stop();
+    }
+  });
+
   test('a node on a loopback address needs the internalBackends setting, and the error says so', async () => {
     const settings = (await hub.store.get('settings', 'settings'))!;
     await hub.store.put('settings', { ...settings.body, internalBackends: [] }, settings.version);

@@ -80,12 +80,23 @@ describe('hub: the node document', () => {
     assert.equal(op.description, '');
   });
 
+  test('an answer that is not even shaped as OpenAPI 3 is "not a Mantra catalogue", naming nothing inside it', () => {
+    // What an internal service might answer: its structure must not come back to whoever asked for the import.
+    for (const doc of [{ swagger: '2.0' }, { status: 'UP', components: { db: { status: 'UP' } } }, [1, 2], 'text', null, { openapi: '3.0.3' }, { openapi: 3, paths: {} }]) {
+      const e = thrown(() => nodeOperations(doc));
+      assert.deepEqual([e.status, e.key, e.issues], [502, 'hub_node_not_catalogue', undefined], JSON.stringify(doc));
+    }
+    const e = thrown(() => nodeOperations({ status: 'UP' }, 'en'));
+    assert.equal(e.text('id'), 'Alamat ini tidak mengirim katalog Mantra (dokumen OpenAPI gateway dari GET /catalogue/openapi.json); periksa alamat node');
+    assert.equal(e.text('en'), 'This address did not send a Mantra catalogue (the gateway OpenAPI document of GET /catalogue/openapi.json); check the node address');
+  });
+
   test('a document that is not a Mantra gateway document is refused, naming where, in Indonesian or English', () => {
-    const notOpenApi = thrown(() => nodeOperations({ swagger: '2.0' }));
+    const notOpenApi = thrown(() => nodeOperations({ openapi: '3.1.0', paths: { '/v1/a/b/c': { post: {} } } }));
     assert.deepEqual([notOpenApi.status, notOpenApi.key], [502, 'hub_node_document']);
     assert.match(notOpenApi.text('id'), /bukan dokumen OpenAPI gateway Mantra/);
     assert.equal(notOpenApi.text('en').startsWith('The node catalogue is not a usable Mantra gateway OpenAPI document'), true);
-    assert.deepEqual(notOpenApi.issues!.map((i) => i.path).sort(), ['openapi', 'paths']);
+    assert.deepEqual(notOpenApi.issues!.map((i) => i.path), ['paths./v1/a/b/c.get']);
 
     // A proxy operation's document: no paging parameters after its own.
     const doc = JSON.parse(JSON.stringify(openApiFor('Mantra', [Operation.parse({
