@@ -35,10 +35,11 @@ Perintah:
   backup --to FILE      cadangan daring yang konsisten dari direktori data (penyimpanan, log jejak, kunci) dalam satu
                         berkas .tar.gz (mode 0600), juga saat server berjalan; --without-master-key tanpa master.key
   restore --from FILE   memulihkan cadangan ke direktori data (--data DIR) yang kosong atau baru
-  hub import-node URL --agency SLUG [--key KEY] [--dry-run]
+  hub import-node URL --agency SLUG [--key -] [--dry-run]
                         menggabungkan node ke hub dalam satu langkah: katalog publik node (URL/catalogue/openapi.json)
-                        menjadi operasi proxy instansi SLUG; kunci dari node (--key atau MANTRA_HUB_NODE_KEY) disimpan
-                        terenkripsi; impor ulang memperbarui yang berubah dan melaporkan yang hilang tanpa menghapusnya
+                        menjadi operasi proxy instansi SLUG; kunci dari node (MANTRA_HUB_NODE_KEY, atau --key - untuk
+                        membacanya dari stdin; --key KUNCI terlihat di ps dan riwayat shell) disimpan terenkripsi;
+                        impor ulang memperbarui yang berubah dan melaporkan yang hilang tanpa menghapusnya
                         (di direktori data, server dihentikan; --dry-run hanya membaca; kode keluar 2 = ada yang bentrok)
   store migrate --from DIR --to postgres://… [--force]
                         memindahkan instalasi tunggal (konfigurasi, sesi, jejak audit dengan rantai dan checkpoint,
@@ -64,7 +65,7 @@ Opsi:
 
 Lingkungan: MANTRA_ADMIN_PASSWORD (kata sandi administrator pertama saat mulai pertama kali),
 MANTRA_MASTER_KEY (base64, 32 byte; bawaan: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
-MANTRA_HUB_NODE_KEY (hub import-node: kunci dari node, bila --key tidak diberikan),
+MANTRA_HUB_NODE_KEY (hub import-node: kunci dari node),
 MANTRA_STORE (--store), MANTRA_NODE (--node). Di klaster setiap node memakai MANTRA_MASTER_KEY yang sama.
 
 Contoh:
@@ -78,6 +79,7 @@ Contoh:
   mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
   mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
+  mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --key - --data /var/lib/mantra < kunci-node.txt
   mantra serve --store postgres://mantra@db.internal:5432/mantra --data /var/lib/mantra --port 8080
   mantra store migrate --from /var/lib/mantra --to postgres://mantra@db.internal:5432/mantra
 `;
@@ -102,10 +104,11 @@ Commands:
   backup --to FILE      a consistent online backup of the data directory (store, track log, keys) in one .tar.gz
                         file (mode 0600), also while the server runs; --without-master-key leaves master.key out
   restore --from FILE   restore a backup into an empty or new data directory (--data DIR)
-  hub import-node URL --agency SLUG [--key KEY] [--dry-run]
+  hub import-node URL --agency SLUG [--key -] [--dry-run]
                         join a node to the hub in one step: the node's public catalogue (URL/catalogue/openapi.json)
-                        becomes agency SLUG's proxy operations; the node's key (--key or MANTRA_HUB_NODE_KEY) is stored
-                        encrypted; a re-import updates what changed and reports what disappeared, deleting nothing
+                        becomes agency SLUG's proxy operations; the node's key (MANTRA_HUB_NODE_KEY, or --key - to read
+                        it from stdin; --key KEY shows in ps and the shell history) is stored encrypted; a re-import
+                        updates what changed and reports what disappeared, deleting nothing
                         (on the data directory, server stopped; --dry-run only reads; exit 2 = some in conflict)
   store migrate --from DIR --to postgres://… [--force]
                         move a single-node installation (configuration, sessions, the audit trail with its chain and
@@ -131,7 +134,7 @@ Options:
 
 Environment: MANTRA_ADMIN_PASSWORD (first administrator's password on first start),
 MANTRA_MASTER_KEY (base64, 32 bytes; default: DATA/master.key), MANTRA_LOG_LEVEL, MANTRA_LANG (id | en),
-MANTRA_HUB_NODE_KEY (hub import-node: the node's key, when --key is not given),
+MANTRA_HUB_NODE_KEY (hub import-node: the node's key),
 MANTRA_STORE (--store), MANTRA_NODE (--node). In a cluster every node runs with the same MANTRA_MASTER_KEY.
 
 Examples:
@@ -145,6 +148,7 @@ Examples:
   mantra backup --data /var/lib/mantra --to /var/backups/mantra/mantra-$(date +%F).tar.gz
   mantra restore --from /var/backups/mantra/mantra-2026-12-01.tar.gz --data /var/lib/mantra
   MANTRA_HUB_NODE_KEY=… mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --data /var/lib/mantra
+  mantra hub import-node https://node.dukcapil.go.id --agency dukcapil --key - --data /var/lib/mantra < node-key.txt
   mantra serve --store postgres://mantra@db.internal:5432/mantra --data /var/lib/mantra --port 8080
   mantra store migrate --from /var/lib/mantra --to postgres://mantra@db.internal:5432/mantra
 `;
@@ -266,7 +270,8 @@ async function withStore<T>(
   const cluster = storeUrl();
   // A read-only command takes no lock (it runs beside a server); a directory without a store gets a new one.
   const readOnly = opts.readOnly && (cluster !== undefined || fs.existsSync(path.join(dir, 'mantra.db')));
-  const store = await openStore({ dataDir: dir, store: cluster, readOnly, node: nodeName() });
+  // A command is no node of the cluster: it registers no heartbeat and no chain (open-store.ts `tool`).
+  const store = await openStore({ dataDir: dir, store: cluster, readOnly, node: nodeName(), tool: !readOnly });
   try {
     return await fn(store, new Secrets(loadMasterKey(dir)));
   } finally {
@@ -333,8 +338,10 @@ async function main() {
     }
     case 'hub': {
       const { hubArgs, hubImport } = await import('./cli/hub.ts');
-      const args = hubArgs(positionals[1], {
-        dataDir: dataDir(), url: positionals[2], agency: values.agency, key: values.key ?? env.MANTRA_HUB_NODE_KEY, dryRun: values['dry-run'],
+      const { hubNodeKey } = await import('./cli/hub-key.ts');
+      const args = hubArgs(positionals[1], { dataDir: dataDir(), url: positionals[2], agency: values.agency, dryRun: values['dry-run'], store: storeUrl() });
+      args.key = await hubNodeKey({
+        flag: values.key, env: env.MANTRA_HUB_NODE_KEY, stdin: () => readInput('-'), warn: (line) => process.stderr.write(`mantra: ${line}\n`),
       });
       const code = await withStore((store, secrets) => hubImport(store, secrets, args), { readOnly: args.dryRun });
       if (code !== 0) process.exit(code);

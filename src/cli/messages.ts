@@ -67,9 +67,14 @@ const messages: Catalogue = {
   audit_needs_key: { id: 'audit verify --export memerlukan --public-key FILE', en: 'audit verify --export needs --public-key FILE' },
   audit_not_export: { id: '{file} bukan ekspor jejak audit Mantra (baris {line})', en: '{file} is not a Mantra audit export (line {line})' },
   hub_usage: {
-    id: 'gunakan "hub import-node URL --agency SLUG [--key KEY | env MANTRA_HUB_NODE_KEY] [--dry-run]"',
-    en: 'use "hub import-node URL --agency SLUG [--key KEY | env MANTRA_HUB_NODE_KEY] [--dry-run]"',
+    id: 'gunakan "hub import-node URL --agency SLUG [env MANTRA_HUB_NODE_KEY | --key - (kunci dari stdin)] [--dry-run]"',
+    en: 'use "hub import-node URL --agency SLUG [env MANTRA_HUB_NODE_KEY | --key - (key from stdin)] [--dry-run]"',
   },
+  hub_key_argv: {
+    id: 'peringatan: kunci yang ditulis di baris perintah terlihat di ps dan riwayat shell; berikan lewat MANTRA_HUB_NODE_KEY atau --key - (dibaca dari stdin)',
+    en: 'warning: a key written on the command line shows in ps and the shell history; give it in MANTRA_HUB_NODE_KEY or as --key - (read from stdin)',
+  },
+  hub_key_stdin_empty: { id: '--key -: stdin tidak berisi kunci', en: '--key -: stdin holds no key' },
   audit_format: { id: '--format harus ndjson atau csv', en: '--format must be ndjson or csv' },
   audit_exported: { id: '{n} jejak diekspor', en: '{n} tracks exported' },
   audit_pending: {

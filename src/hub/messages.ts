@@ -45,8 +45,8 @@ export const hubMessages = {
     en: 'The node catalogue is not a usable Mantra gateway OpenAPI document (GET /catalogue/openapi.json); see issues',
   },
   hub_key_required: {
-    id: 'Operasi baru memerlukan kunci yang diterbitkan node untuk hub (kolom key; CLI: --key atau MANTRA_HUB_NODE_KEY)',
-    en: 'New operations need the key the node issued to the hub (field key; CLI: --key or MANTRA_HUB_NODE_KEY)',
+    id: 'Operasi baru memerlukan kunci yang diterbitkan node untuk hub (kolom key; CLI: MANTRA_HUB_NODE_KEY atau --key - dari stdin)',
+    en: 'New operations need the key the node issued to the hub (field key; CLI: MANTRA_HUB_NODE_KEY or --key - from stdin)',
   },
   hub_key_invalid: {
     id: 'Kunci node harus satu baris karakter yang terlihat, tanpa spasi (1 sampai 512 karakter)',

@@ -23,9 +23,10 @@ const main = new URL('../../src/main.ts', import.meta.url).pathname;
 const HUB_KEY = 'pemanggilhubcli1';
 
 /** The CLI as a child process, without blocking this process (the node answers from it). */
-function mantra(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function mantra(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...runtimeArgs, main, ...args], { env: { ...process.env, MANTRA_LANG: 'id', ...env } });
+    if (input !== undefined) child.stdin.end(input);
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -81,9 +82,25 @@ describe('hub: mantra hub import-node', () => {
     assert.match(r.stdout, /services created: kependudukan/);
     assert.match(r.stdout, /2 created, 0 updated, 0 unchanged, 0 no longer on the node, 0 in conflict$/m);
     assert.ok(!rawEntities(dir).includes(appKey), 'the key is stored encrypted only');
-    const again = await mantra(['hub', 'import-node', `${node.base}/catalogue/openapi.json`, '--agency', 'dukcapil', '--data', dir, '--key', appKey], { MANTRA_LANG: 'en' });
-    assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /0 created, 0 updated, 2 unchanged/);
+    assert.equal(r.stderr, '', 'no warning for a key from the environment');
+    // --key - reads the key from stdin (one line): nothing of it in argv, no warning.
+    const piped = await mantra(['hub', 'import-node', node.base, '--agency', 'dukcapil', '--data', dir, '--key', '-'], {}, `${appKey}\n`);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.match(piped.stdout, /0 dibuat, 0 diubah, 2 tetap/);
+    assert.equal(piped.stderr, '');
+    const empty = await mantra(['hub', 'import-node', node.base, '--agency', 'dukcapil', '--data', dir, '--key', '-'], { MANTRA_LANG: 'en' }, '');
+    assert.deepEqual([empty.code, empty.stderr], [1, 'mantra: --key -: stdin holds no key\n']);
+  });
+
+  test('a key written on the command line still works, with a warning that ps and the shell history show it', async () => {
+    const en = await mantra(['hub', 'import-node', `${node.base}/catalogue/openapi.json`, '--agency', 'dukcapil', '--data', dir, '--key', appKey], { MANTRA_LANG: 'en' });
+    assert.equal(en.code, 0, en.stderr);
+    assert.match(en.stdout, /0 created, 0 updated, 2 unchanged/);
+    assert.equal(en.stderr, 'mantra: warning: a key written on the command line shows in ps and the shell history; give it in MANTRA_HUB_NODE_KEY or as --key - (read from stdin)\n');
+    const id = await mantra(['hub', 'import-node', node.base, '--agency', 'dukcapil', '--data', dir, '--key', appKey, '--dry-run']);
+    assert.equal(id.code, 0, id.stderr);
+    assert.match(id.stderr, /^mantra: peringatan: kunci yang ditulis di baris perintah terlihat di ps dan riwayat shell; berikan lewat MANTRA_HUB_NODE_KEY atau --key - \(dibaca dari stdin\)$/m);
+    assert.doesNotMatch(id.stderr, new RegExp(appKey), 'the warning does not repeat the key');
   });
 
   test('errors are clear and exit 1: an unknown agency, a missing catalogue, no URL', async () => {
