@@ -130,6 +130,14 @@ describe('deploy/mantra.service', () => {
     assert.equal(settings('Timer', backupTimer).get('Persistent')?.[0], 'true');
   });
 
+  test('both units keep the data directory at mode 0700 (without it systemd wants its default 0755 at each start)', () => {
+    for (const [name, text] of [['mantra.service', unit], ['mantra-backup.service', backupUnit]]) {
+      const s = settings('Service', text);
+      assert.deepEqual(s.get('StateDirectory'), ['mantra'], name);
+      assert.deepEqual(s.get('StateDirectoryMode'), ['0700'], name);
+    }
+  });
+
   test('the backup unit\'s commands, as systemd hands them over, make a backup and keep two weeks of them', () => {
     const s = settings('Service', backupUnit);
     // systemd's own unescaping of these lines: %% is %, $$ is $; the single-quoted rest goes to sh as one word.
