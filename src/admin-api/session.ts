@@ -30,17 +30,18 @@ export async function openSession(store: Store, username: string) {
   return { token, csrf, expiresAt };
 }
 
+/**
+ * Whether the caller used HTTPS: Mantra's own TLS, or a trusted proxy's X-Forwarded-Proto (the server's `scheme`,
+ * src/app-env.ts); without a server (app.request() in tests), the request's URL.
+ */
+const overHttps = (c: Context) => ((c.env as { scheme?: string } | undefined)?.scheme ?? new URL(c.req.url).protocol.slice(0, -1)) === 'https';
+
 export function setSessionCookie(c: Context, token: string) {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
-    path: '/',
-  });
+  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: overHttps(c), path: '/' });
 }
 
 export function clearSessionCookie(c: Context) {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: overHttps(c) });
 }
 
 function presentedToken(c: Context): { token?: string; via: 'cookie' | 'bearer' } {
