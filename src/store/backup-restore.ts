@@ -31,10 +31,10 @@ function readManifest(bytes: Buffer, file: string): Manifest {
   }
   for (const f of manifest.files) {
     if (typeof f?.name !== 'string' || !SAFE_NAME.test(f.name) || f.name === MANIFEST || !Number.isSafeInteger(f.size) || typeof f.sha256 !== 'string') {
-      throw new BackupError('damaged', { file, cause: 'a manifest entry is not valid' });
+      throw new BackupError('damaged', { file }, { key: 'manifest_entry' });
     }
   }
-  if (manifest.store !== manifest.files.some((f) => f.name === STORE_FILE)) throw new BackupError('damaged', { file, cause: 'the store is not as listed' });
+  if (manifest.store !== manifest.files.some((f) => f.name === STORE_FILE)) throw new BackupError('damaged', { file }, { key: 'manifest_store' });
   if (manifest.schema > migrations.length) throw new BackupError('newer', { schema: manifest.schema, expected: migrations.length });
   return manifest;
 }
@@ -44,7 +44,7 @@ async function collect(content: AsyncIterable<Buffer>, limit: number): Promise<B
   let size = 0;
   for await (const piece of content) {
     size += piece.length;
-    if (size > limit) throw new TarError('the manifest is too large');
+    if (size > limit) throw new TarError('manifest_large');
     parts.push(piece);
   }
   return Buffer.concat(parts);
@@ -77,8 +77,8 @@ export async function restoreBackup(from: string, dir: string): Promise<RestoreR
         return;
       }
       const expected = manifest.files.find((f) => f.name === entry.name);
-      if (!expected || written.has(entry.name)) throw new BackupError('damaged', { file: from, cause: `an entry the manifest does not list: ${entry.name}` });
-      if (entry.size !== expected.size) throw new BackupError('damaged', { file: from, cause: `${entry.name} has another size than listed` });
+      if (!expected || written.has(entry.name)) throw new BackupError('damaged', { file: from }, { key: 'unlisted', vars: { name: entry.name } });
+      if (entry.size !== expected.size) throw new BackupError('damaged', { file: from }, { key: 'size', vars: { name: entry.name } });
       const target = path.join(dir, ...entry.name.split('/'));
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
       const fd = fs.openSync(target, 'wx', expected.mode === 0o644 ? 0o644 : 0o600);
@@ -93,17 +93,17 @@ export async function restoreBackup(from: string, dir: string): Promise<RestoreR
       } finally {
         fs.closeSync(fd);
       }
-      if (hash.digest('hex') !== expected.sha256) throw new BackupError('damaged', { file: from, cause: `${entry.name} does not match its checksum` });
+      if (hash.digest('hex') !== expected.sha256) throw new BackupError('damaged', { file: from }, { key: 'checksum', vars: { name: entry.name } });
     });
     if (!manifest) throw new BackupError('not_backup', { file: from });
     const missing = manifest.files.filter((f) => !written.has(f.name));
-    if (missing.length) throw new BackupError('damaged', { file: from, cause: `${missing[0].name} is missing` });
+    if (missing.length) throw new BackupError('damaged', { file: from }, { key: 'missing', vars: { name: missing[0].name } });
     return { manifest };
   } catch (err) {
     // The directory was empty: it is left so, whatever was written.
     for (const entry of fs.readdirSync(dir)) if (entry !== 'mantra.lock') fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
     failed = !existed;
-    if (err instanceof TarError) throw new BackupError(manifest ? 'damaged' : 'not_backup', { file: from, cause: err.message });
+    if (err instanceof TarError) throw new BackupError(manifest ? 'damaged' : 'not_backup', { file: from }, err.detail);
     throw err;
   } finally {
     release();

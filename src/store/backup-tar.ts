@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { type Cause, causeText, type CauseKey } from './backup-errors.ts';
 
 const BLOCK = 512;
 const OCTAL_MAX = 0o77777777777;
@@ -19,7 +20,15 @@ export interface TarFile {
   content: () => AsyncIterable<Uint8Array>;
 }
 
-export class TarError extends Error {}
+/** Damage or a misfit file; its cause is a message key (backup-errors.ts), English as the Error's message. */
+export class TarError extends Error {
+  readonly detail: Cause;
+
+  constructor(key: CauseKey, vars?: Record<string, string | number>) {
+    super(causeText({ key, vars }, 'en'));
+    this.detail = { key, vars };
+  }
+}
 
 function field(header: Buffer, offset: number, length: number, text: string) {
   header.write(text, offset, length, 'ascii');
@@ -31,12 +40,12 @@ function octal(value: number, length: number): string {
 
 /** `a/b/c` into ustar's name (100) and prefix (155), split at a slash. */
 function splitName(name: string): [string, string] {
-  if (!/^[\x21-\x7e]+$/.test(name)) throw new TarError(`not a plain ASCII name: ${name}`);
+  if (!/^[\x21-\x7e]+$/.test(name)) throw new TarError('tar_name_ascii', { name });
   if (name.length <= 100) return [name, ''];
   for (let at = name.indexOf('/'); at >= 0; at = name.indexOf('/', at + 1)) {
     if (at <= 155 && name.length - at - 1 <= 100) return [name.slice(at + 1), name.slice(0, at)];
   }
-  throw new TarError(`name too long for the archive: ${name}`);
+  throw new TarError('tar_name_long', { name });
 }
 
 export function tarHeader(file: Pick<TarFile, 'name' | 'mode' | 'size'>, mtime = Math.floor(Date.now() / 1000)): Buffer {
@@ -70,10 +79,10 @@ async function* archive(files: Iterable<TarFile>): AsyncIterable<Uint8Array> {
     let written = 0;
     for await (const piece of file.content()) {
       written += piece.length;
-      if (written > file.size) throw new TarError(`${file.name} grew while it was archived`);
+      if (written > file.size) throw new TarError('tar_grew', { name: file.name });
       yield piece;
     }
-    if (written !== file.size) throw new TarError(`${file.name} shrank while it was archived`);
+    if (written !== file.size) throw new TarError('tar_shrank', { name: file.name });
     if (file.size % BLOCK) yield Buffer.alloc(BLOCK - (file.size % BLOCK));
   }
   yield Buffer.alloc(BLOCK * 2);
@@ -137,7 +146,7 @@ class ByteReader {
     const parts: Buffer[] = [];
     for (let got = 0; got < n;) {
       const piece = await this.some(n - got);
-      if (!piece.length) throw new TarError('the archive ends in the middle of an entry');
+      if (!piece.length) throw new TarError('tar_cut');
       parts.push(piece);
       got += piece.length;
     }
@@ -154,19 +163,19 @@ function text(header: Buffer, offset: number, length: number): string {
 function number(header: Buffer, offset: number, length: number): number {
   if (header[offset] & 0x80) return Number(header.readBigUInt64BE(offset + length - 8));
   const digits = text(header, offset, length).trim();
-  if (!/^[0-7]+$/.test(digits)) throw new TarError('a damaged entry header');
+  if (!/^[0-7]+$/.test(digits)) throw new TarError('tar_header');
   return parseInt(digits, 8);
 }
 
 function parseHeader(header: Buffer): TarEntry {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
-  if (number(header, 148, 8) !== sum) throw new TarError('a damaged entry header (checksum)');
-  if (text(header, 257, 6) !== 'ustar') throw new TarError('not a ustar archive');
+  if (number(header, 148, 8) !== sum) throw new TarError('tar_header_checksum');
+  if (text(header, 257, 6) !== 'ustar') throw new TarError('tar_not_ustar');
   const type = String.fromCharCode(header[156]);
   const prefix = text(header, 345, 155);
   const name = (prefix ? prefix + '/' : '') + text(header, 0, 100);
-  if (type !== '0' && type !== '\0') throw new TarError(`an entry that is not a regular file: ${name}`);
+  if (type !== '0' && type !== '\0') throw new TarError('tar_not_file', { name });
   return { name, mode: number(header, 100, 8), size: number(header, 124, 12) };
 }
 
@@ -180,7 +189,7 @@ export async function readTarGz(file: string, onEntry: (entry: TarEntry, content
   try {
     for (;;) {
       const first = await reader.some(BLOCK);
-      if (!first.length) throw new TarError('the archive ends without its end marker');
+      if (!first.length) throw new TarError('tar_no_end');
       const header = first.length === BLOCK ? first : Buffer.concat([first, await reader.exact(BLOCK - first.length)]);
       if (header.every((b) => b === 0)) return;
       const entry = parseHeader(header);
@@ -188,18 +197,18 @@ export async function readTarGz(file: string, onEntry: (entry: TarEntry, content
       const content = async function* () {
         while (left > 0) {
           const piece = await reader.some(Math.min(left, 1 << 20));
-          if (!piece.length) throw new TarError('the archive ends in the middle of an entry');
+          if (!piece.length) throw new TarError('tar_cut');
           left -= piece.length;
           yield piece;
         }
       };
       await onEntry(entry, content());
-      if (left > 0) throw new TarError(`${entry.name} was not read to its end`);
+      if (left > 0) throw new TarError('tar_unread', { name: entry.name });
       if (entry.size % BLOCK) await reader.exact(BLOCK - (entry.size % BLOCK));
     }
   } catch (err) {
     // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR: not gzip, or cut short) are damage like any other.
-    if (/^Z_|ERR_ZLIB|ERR_STREAM/.test(String((err as NodeJS.ErrnoException).code ?? ''))) throw new TarError(`not a whole gzip stream (${(err as Error).message})`);
+    if (/^Z_|ERR_ZLIB|ERR_STREAM/.test(String((err as NodeJS.ErrnoException).code ?? ''))) throw new TarError('tar_gzip');
     throw err;
   } finally {
     source.destroy();

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { backup as sqliteBackup, DatabaseSync } from 'node:sqlite';
 import { TrackLog } from './track-log.ts';
 import { BackupError } from './backup-errors.ts';
-import { type TarFile, writeTarGz } from './backup-tar.ts';
+import { TarError, type TarFile, writeTarGz } from './backup-tar.ts';
 
 export const MANIFEST = 'mantra-backup.json';
 export const BACKUP_FORMAT = 'mantra-backup';
@@ -202,7 +202,12 @@ export async function createBackup(dir: string, to: string, opts: BackupOptions)
     };
     const head = Buffer.from(JSON.stringify(manifest, null, 1) + '\n');
     const partial = path.join(work, 'backup.tar.gz');
-    await writeTarGz(partial, [{ name: MANIFEST, mode: 0o600, size: head.length, content: () => once(head) }, ...entries]);
+    try {
+      await writeTarGz(partial, [{ name: MANIFEST, mode: 0o600, size: head.length, content: () => once(head) }, ...entries]);
+    } catch (err) {
+      if (err instanceof TarError) throw new BackupError('archive_failed', { file: to }, err.detail);
+      throw err;
+    }
     // A hard link never replaces a file that appeared meanwhile; the whole archive or nothing is at `to`.
     try {
       fs.linkSync(partial, to);
