@@ -25,10 +25,11 @@ export interface HubArgs {
 /** The command's arguments, checked before any store is opened. */
 export function hubArgs(
   sub: string | undefined,
-  given: { dataDir: string; url?: string; agency?: string; key?: string; dryRun?: boolean },
+  given: { dataDir: string; url?: string; agency?: string; key?: string; dryRun?: boolean; store?: string },
 ): HubArgs {
   if (sub !== 'import-node' || !given.url || !given.agency) throw new Error(t('hub_usage'));
-  if (!fs.existsSync(path.join(given.dataDir, 'mantra.db'))) throw new Error(t('no_store', { dir: given.dataDir }));
+  // The hub's configuration is in the data directory's mantra.db, or in the cluster store (--store).
+  if (!given.store && !fs.existsSync(path.join(given.dataDir, 'mantra.db'))) throw new Error(t('no_store', { dir: given.dataDir }));
   return { url: given.url, agency: given.agency, key: given.key || undefined, dryRun: given.dryRun === true };
 }
 

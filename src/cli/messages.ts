@@ -60,6 +60,14 @@ const messages: Catalogue = {
     id: 'catatan: jejak node {nodes} tetap di penyimpanan klaster (tidak ada yang dihapus)',
     en: 'note: the trails of nodes {nodes} stay in the cluster store (nothing was deleted)',
   },
+  migrate_chain_differs: {
+    id: 'rantai jejak node {node} di penyimpanan klaster berbeda dari rantai di direktori ini (entri atau checkpoint seq {seq}): tidak ada yang dipindahkan; entri jejak audit tidak pernah ditimpa, juga dengan --force',
+    en: 'the cluster store\'s chain of node {node} differs from this directory\'s (entry or checkpoint seq {seq}): nothing moved; audit entries are never written over, --force or not',
+  },
+  migrate_source_kept: {
+    id: 'di {dir} tidak ada yang dihapus atau diubah; direktori itu kini memiliki id node {node} (DATA/node-id), dan jejak yang tersisa di log jejaknya masuk ke rantainya di bawah checkpoint bertanda tangan, seperti saat server berhenti dengan rapi',
+    en: 'nothing in {dir} was deleted or edited; it now has node id {node} (DATA/node-id), and what its track log still held went into its chain under a signed checkpoint, as at a clean stop of its server',
+  },
   audit_usage: {
     id: 'gunakan "audit verify [--data DIR | --store postgres://… | --export FILE --public-key FILE]" atau "audit export [--format ndjson|csv] [--store postgres://… [--node NAMA]]"',
     en: 'use "audit verify [--data DIR | --store postgres://… | --export FILE --public-key FILE]" or "audit export [--format ndjson|csv] [--store postgres://… [--node NAME]]"',

@@ -10,8 +10,10 @@ export interface StoreMigrateArgs {
 }
 
 /**
- * `mantra store migrate --from DIR --to postgres://…` and back. Exactly one side is a data directory; nothing at
- * the source is changed or deleted, and a refused move leaves the target as it was.
+ * `mantra store migrate --from DIR --to postgres://…` and back. Exactly one side is a data directory. Nothing at
+ * the source is deleted or edited; moving in, the directory is opened once as its server would be (it gets its
+ * node id, its track log's leftovers go into its trail under a signed checkpoint), which the command says. A
+ * refused move leaves the target as it was.
  */
 export async function storeMigrateCommand(args: StoreMigrateArgs): Promise<Moved> {
   const { from, to } = args;
@@ -30,5 +32,6 @@ export async function storeMigrateCommand(args: StoreMigrateArgs): Promise<Moved
   }
   console.log(t('migrate_done', { ...moved, otherChains: moved.otherChains.length }));
   if (moved.otherChains.length) process.stderr.write(t('migrate_other_chains', { nodes: moved.otherChains.join(', ') }) + '\n');
+  if (moved.node) process.stderr.write(t('migrate_source_kept', { dir: from, node: moved.node }) + '\n');
   return moved;
 }

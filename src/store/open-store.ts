@@ -10,6 +10,11 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** The cluster store's node id instead of DATA/node-id (--node, MANTRA_NODE). */
   node?: string;
+  /**
+   * A command writing configuration, not a serving node: the cluster store then registers no node (no heartbeat,
+   * no chain of its own: postgres/open.ts `tool`). The embedded store has nothing to register.
+   */
+  tool?: boolean;
 }
 
 /** The one way commands and the server open a store: the embedded file by default, PostgreSQL when told. */
@@ -18,5 +23,5 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   if (!isPostgresUrl(opts.store)) throw new PgStoreError('url');
   // Loaded on use: a single-node installation never loads the cluster store.
   const { openPostgresStore } = await import('./postgres/index.ts');
-  return openPostgresStore(opts.store, { dataDir: opts.dataDir, readOnly: opts.readOnly, node: opts.node });
+  return openPostgresStore(opts.store, { dataDir: opts.dataDir, readOnly: opts.readOnly, node: opts.node, tool: opts.tool });
 }

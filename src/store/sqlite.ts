@@ -10,6 +10,7 @@ import { type Session, type Store, StoreError, type Stored, type TrackInput } fr
 import { StoreOpenError } from './open-errors.ts';
 import { CHECKPOINT_MS, PRUNE_MS, startWriterThread, type UpkeepTask, type WriterThread } from './writer-thread.ts';
 import { trackIngester } from './track-chain.ts';
+import { ChangeFeed } from './change-feed.ts';
 import { TrackIngest } from './track-ingest.ts';
 import { TrackLog } from './track-log.ts';
 import { decodeLine } from './track-line.ts';
@@ -114,8 +115,7 @@ function migrate(db: DatabaseSync) {
 type Row = { kind: string; id: string; version: number; body: string; updated_at: string };
 
 class SqliteStore implements Store {
-  #rev = 0;
-  #listeners = new Set<(kind: Kind, id: string) => void>();
+  #feed = new ChangeFeed();
   /** Writes run one at a time; those inside a transaction run in its turn (marked by this context). */
   #inTransaction = new AsyncLocalStorage<boolean>();
   #turn: Promise<unknown> = Promise.resolve();
@@ -226,7 +226,7 @@ class SqliteStore implements Store {
         throw new StoreError('version', `${kind} ${id} was changed meanwhile (version ${existing.version}, given ${version})`);
       }
     }
-    this.#changed(kind, id);
+    this.#feed.changed(kind, id);
     return this.#decode(kind, this.#q.get.get(kind, id) as Row);
   }
 
@@ -241,7 +241,7 @@ class SqliteStore implements Store {
       throw new StoreError('version', `${kind} ${id} was changed meanwhile (version ${existing.version}, given ${expectedVersion})`);
     }
     this.#q.remove.run(kind, id);
-    this.#changed(kind, id);
+    this.#feed.changed(kind, id);
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -255,7 +255,7 @@ class SqliteStore implements Store {
           return result;
         } catch (err) {
           this.db.exec('rollback');
-          this.#changed('settings', '*'); // caches built from rolled-back writes must reload
+          this.#feed.changed('settings', '*'); // caches built from rolled-back writes must reload
           throw err;
         }
       }),
@@ -263,17 +263,11 @@ class SqliteStore implements Store {
   }
 
   revision() {
-    return this.#rev;
+    return this.#feed.revision;
   }
 
   onChange(fn: (kind: Kind, id: string) => void) {
-    this.#listeners.add(fn);
-    return () => void this.#listeners.delete(fn);
-  }
-
-  #changed(kind: Kind, id: string) {
-    this.#rev++;
-    for (const fn of this.#listeners) fn(kind, id);
+    return this.#feed.on(fn);
   }
 
   /** Resolves once the tracks are in the track log; they reach the tracks table shortly after. */

@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { sha256Hex } from '../runtime/sha256.ts';
-import { chainText, decodeLine } from './track-line.ts';
-import { countsAsCall, failed, type StatsChunk, statsWriter } from './stats-table.ts';
+import { chainLines } from './chain-lines.ts';
+import { type StatsChunk, statsWriter } from './stats-table.ts';
 
 /** The hash before the first track. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -24,37 +23,20 @@ export function trackIngester(db: DatabaseSync): (text: string, chunks?: StatsCh
   const insert = db.prepare('insert into tracks (seq, line, hash) values (?, ?, ?)');
   const stats = statsWriter(db);
   return (text, chunks) => {
-    let upTo = 0;
     db.exec('begin immediate');
     try {
       const top = (last.get() ?? lastCut.get()) as { seq: number; hash: string } | undefined;
-      let [lastSeq, prev] = [top?.seq ?? 0, top?.hash ?? GENESIS_HASH];
-      if (chunks) for (const chunk of chunks) if (chunk.from > lastSeq) stats.addSums(chunk.sums);
-      for (const line of text.split('\n')) {
-        if (!line) continue;
-        let seq: number;
-        if (chunks) seq = Number(line.slice(1, line.indexOf(','))); // lines made by this process are whole
-        else {
-          const t = decodeLine(line);
-          if (!t) continue;
-          seq = t.seq;
-          if (seq > lastSeq && countsAsCall(t)) {
-            stats.add({ at: t.at, agency: t.agency, service: t.service, operation: t.operation, consumer: t.consumer ?? '', failed: failed(t), durationMs: t.durationMs });
-          }
-        }
-        if (seq > upTo) upTo = seq;
-        if (seq <= lastSeq) continue;
-        const hash = sha256Hex(chainText(prev, line));
-        insert.run(seq, line, hash);
-        [lastSeq, prev] = [seq, hash];
-      }
+      const from = top ?? { seq: 0, hash: GENESIS_HASH };
+      if (chunks) for (const chunk of chunks) if (chunk.from > from.seq) stats.addSums(chunk.sums);
+      const chained = chainLines(text, from, { logged: !!chunks, stats });
+      for (const e of chained.entries) insert.run(e.seq, e.line, e.hash);
       stats.write();
       db.exec('commit');
+      return chained.upTo;
     } catch (err) {
       stats.discard();
       if (db.isTransaction) db.exec('rollback');
       throw err;
     }
-    return upTo;
   };
 }

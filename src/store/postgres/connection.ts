@@ -5,9 +5,23 @@ import { isPostgresUrl } from './url.ts';
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
 
+/**
+ * Server-side limits on every connection of the store, so that nothing can hold a lock for long: a statement runs
+ * at most 30 s, waits at most 10 s for a lock (a config write for the revision row), and a transaction left idle
+ * (its client stuck or gone quiet) is ended by the server after 15 s, which releases its locks.
+ */
+export const SERVER_TIMEOUTS = {
+  statement_timeout: 30_000,
+  lock_timeout: 10_000,
+  idle_in_transaction_session_timeout: 15_000,
+};
 
 interface ConnectOptions {
   max?: number;
+  /** This pool's statement timeout in ms instead of SERVER_TIMEOUTS' (the check's connection: a few seconds). */
+  statementTimeout?: number;
+  /** application_name, to tell the store's connections apart in pg_stat_activity. */
+  name?: string;
   /** The LISTEN connection: never closed for being idle or old (a reconnect would lose notifications). */
   listening?: boolean;
   onnotify?: (channel: string, payload: string) => void;
@@ -38,7 +52,10 @@ export function connect(url: string, opts: ConnectOptions = {}): Sql {
     // postgres.js hands notifications to this option; its types do not list it.
     ...({ onnotify: opts.onnotify } as object),
     onclose: opts.onclose,
-    connection: { application_name: 'mantra' },
+    connection: {
+      application_name: opts.name ?? 'mantra', ...SERVER_TIMEOUTS,
+      ...(opts.statementTimeout ? { statement_timeout: opts.statementTimeout } : {}),
+    },
   });
 }
 
@@ -52,14 +69,17 @@ const never = <T>() => new Promise<T>(() => {});
 /**
  * sql.begin() for a connection that may die. postgres.js 3.4.9 answers a failed transaction body with a ROLLBACK
  * (or a SAVEPOINT's) written to the connection even when that connection has closed, and that write throws
- * outside any promise: the process would crash (porsager/postgres#1208). So a body that failed because the
+ * outside any promise: the process would crash (porsager/postgres#1208). So a body that failed because ITS
  * connection went away never settles (the transaction itself still rejects, from the connection's close), and
- * the guard tells the body's later steps to send nothing more.
+ * the guard tells the body's later steps to send nothing more. Only this transaction's own connection counts:
+ * `guard.lost` (set by whoever saw one of its statements fail for the connection) or a driver connection error
+ * thrown straight out of the body. Any other failure (a StoreError, a statement timeout, a refused write) is
+ * rolled back on the live connection, so no transaction is ever left open holding its locks.
  */
 export function begin<T>(sql: Sql, fn: (tx: Tx, guard: TxGuard) => Promise<T>, mode = ''): Promise<T> {
   const guard: TxGuard = { lost: false };
   const body = (tx: Tx) => fn(tx, guard).catch((err) => {
-    if (guard.lost || connectionCause(err) || (err as { reason?: string })?.reason === 'unavailable') {
+    if (guard.lost || connectionCause(err)) {
       guard.lost = true;
       return never<T>();
     }

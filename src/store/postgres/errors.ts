@@ -27,6 +27,10 @@ const messages: Catalogue = {
     en: 'the cluster store (PostgreSQL) is unreachable: nothing was saved, try again shortly',
     id: 'penyimpanan klaster (PostgreSQL) tidak dapat dihubungi: tidak ada yang disimpan, coba lagi sebentar lagi',
   },
+  busy: {
+    en: 'the cluster store (PostgreSQL) did not finish in time (busy or locked): nothing was saved, try again shortly',
+    id: 'penyimpanan klaster (PostgreSQL) tidak selesai tepat waktu (sibuk atau terkunci): tidak ada yang disimpan, coba lagi sebentar lagi',
+  },
   'cause.refused': { en: 'connection refused', id: 'koneksi ditolak' },
   'cause.timeout': { en: 'no answer in time', id: 'tidak ada jawaban tepat waktu' },
   'cause.host': { en: 'host not found', id: 'host tidak ditemukan' },
@@ -37,12 +41,12 @@ const messages: Catalogue = {
   'cause.other': { en: 'connection failed', id: 'koneksi gagal' },
 };
 
-export type PgProblem = 'url' | 'unreachable' | 'master_key' | 'node_id' | 'node_in_use' | 'unavailable';
+export type PgProblem = 'url' | 'unreachable' | 'master_key' | 'node_id' | 'node_in_use' | 'unavailable' | 'busy';
 
 /** A cluster-store error that speaks both languages (`text`), like StoreOpenError does for the embedded store. */
 export class PgStoreError extends StoreError {
   constructor(readonly problem: PgProblem, readonly vars: Record<string, string | number> = {}) {
-    super(problem === 'unavailable' ? 'unavailable' : 'open', translate(messages, problem, 'en', localVars(vars, 'en')));
+    super(problem === 'unavailable' || problem === 'busy' ? 'unavailable' : 'open', translate(messages, problem, 'en', localVars(vars, 'en')));
   }
 
   text(lang: Lang): string {
@@ -60,7 +64,12 @@ const network: Record<string, string> = {
   CONNECTION_CLOSED: 'lost', CONNECTION_ENDED: 'lost', CONNECTION_DESTROYED: 'lost',
   '28P01': 'auth', '28000': 'auth', '3D000': 'database', '53300': 'busy', '57P01': 'lost', '57P02': 'lost',
   '57P03': 'busy',
+  // The server ended a transaction left idle too long (connection.ts SERVER_TIMEOUTS): the connection is gone.
+  '25P03': 'lost',
 };
+
+/** A statement the server stopped: statement_timeout, lock_timeout (connection.ts SERVER_TIMEOUTS). */
+const timedOut = new Set(['57014', '55P03']);
 
 /** Why a connection failed, as a message key, or undefined when the error is not about the connection. */
 export function connectionCause(err: unknown): string | undefined {
@@ -78,6 +87,7 @@ export function connectionCause(err: unknown): string | undefined {
 export function storeErrorOf(err: unknown, what = ''): unknown {
   if (err instanceof StoreError) return err;
   if (connectionCause(err)) return new PgStoreError('unavailable');
+  if (timedOut.has(String((err as { code?: string })?.code))) return new PgStoreError('busy');
   if ((err as { code?: string })?.code === '23505') return new StoreError('conflict', `${what} already exists`);
   return err;
 }

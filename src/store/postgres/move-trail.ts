@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { keyIdOf } from '../../audit/keys.ts';
 import { decodeHistogram, encodeHistogram, type Histogram, merge } from '../../observability/latency-histogram.ts';
 import type { Sql, Tx } from './connection.ts';
-import type { ChainData, StatsRow, TrailMove } from './move.ts';
+import { type ChainData, type CheckpointRow, MoveRefused, PAGE, type StatsRow, type TrailMove } from './move.ts';
 import { trailMigrations } from './trail-schema.ts';
 
 /** PostgreSQL keeps a histogram as a jsonb object (bucket → count), the embedded store as text. */
@@ -10,9 +10,10 @@ const toJson = (text: string) => Object.fromEntries(text ? decodeHistogram(text)
 const fromJson = (h: Record<string, number>): Histogram => new Map(Object.entries(h ?? {}).map(([b, n]) => [Number(b), Number(n)]));
 
 /**
- * The trail's half of `store migrate`, on the trail tables of trail-schema.ts (pg-trail's): one node's chain,
- * checkpoints and published key in or out as they are (hashes and signatures unchanged, so the verifier checks
- * them as before), and the statistics (in: as this node's rows; out: every node's rows added up).
+ * The trail's half of `store migrate`, on the trail tables of trail-schema.ts: one node's chain, checkpoints and
+ * published key in or out as they are (hashes and signatures unchanged, so the verifier checks them as before),
+ * page by page, and the statistics (in: as this node's rows; out: every node's rows added up). Nothing already in
+ * the cluster's chain is ever written over: an entry or checkpoint there that differs refuses the move.
  */
 export const trailMove: TrailMove = {
   migrations: trailMigrations,
@@ -23,28 +24,35 @@ export const trailMove: TrailMove = {
     return r.has as boolean;
   },
 
-  async importChain(tx: Tx, node: string, chain: ChainData, stats: StatsRow[], replace: boolean) {
+  async importChain(tx: Tx, node: string, chain: ChainData, stats: StatsRow[]) {
     const publicKey = createPublicKey(chain.publicKeyPem);
     await tx`insert into trail_keys (node, key_id, public_key) values (${node}, ${keyIdOf(publicKey)}, ${chain.publicKeyPem})
       on conflict (node, key_id) do nothing`;
-    // With --force the same entries are written again (a chain that differs is refused by its hashes at verify).
-    for (let i = 0; i < chain.rows.length; i += 5000) {
-      const part = chain.rows.slice(i, i + 5000);
-      const [seqs, lines, hashes] = [part.map((r) => r.seq), part.map((r) => r.line), part.map((r) => r.hash)];
-      if (replace) {
-        await tx`insert into tracks (node, seq, line, hash)
-          select ${node}, * from unnest(${seqs}::bigint[], ${lines}::text[], ${hashes}::text[])
-          on conflict (node, seq) do update set line = excluded.line, hash = excluded.hash`;
-      } else {
-        await tx`insert into tracks (node, seq, line, hash)
-          select ${node}, * from unnest(${seqs}::bigint[], ${lines}::text[], ${hashes}::text[])`;
-      }
+    let n = 0;
+    for await (const page of chain.pages) {
+      // The outer select sees the table as it was before this statement: only entries already there are compared.
+      const [r] = await tx<{ differs: string | null }[]>`with given as (
+          select * from unnest(${page.map((e) => e.seq)}::bigint[], ${page.map((e) => e.line)}::text[],
+            ${page.map((e) => e.hash)}::text[]) as g(seq, line, hash)),
+        added as (insert into tracks (node, seq, line, hash) select ${node}, seq, line, hash from given
+          on conflict (node, seq) do nothing returning 1)
+        select (select min(g.seq) from given g join tracks t on t.node = ${node} and t.seq = g.seq
+          where t.line <> g.line or t.hash <> g.hash) as differs, (select count(*) from added) as added`;
+      if (r.differs !== null) throw new MoveRefused('chain_differs', { node, seq: Number(r.differs) });
+      n += page.length;
     }
-    for (const c of chain.checkpoints) {
-      await tx`insert into checkpoints (node, seq, kind, at, hash, key_id, signature)
-        values (${node}, ${c.seq}, ${c.kind}, ${c.at}, ${c.hash}, ${c.key_id}, ${c.signature})
-        on conflict (node, seq, kind) do update set at = excluded.at, hash = excluded.hash, key_id = excluded.key_id,
-          signature = excluded.signature`;
+    const cs = chain.checkpoints;
+    if (cs.length) {
+      // A checkpoint there with the same seq and kind must sign the same hash (its time and signature may differ).
+      const [r] = await tx<{ differs: string | null }[]>`with given as (
+          select * from unnest(${cs.map((c) => c.seq)}::bigint[], ${cs.map((c) => c.kind)}::text[], ${cs.map((c) => c.at)}::text[],
+            ${cs.map((c) => c.hash)}::text[], ${cs.map((c) => c.key_id)}::text[], ${cs.map((c) => c.signature)}::text[])
+            as g(seq, kind, at, hash, key_id, signature)),
+        added as (insert into checkpoints (node, seq, kind, at, hash, key_id, signature)
+          select ${node}, seq, kind, at, hash, key_id, signature from given on conflict (node, seq, kind) do nothing returning 1)
+        select (select min(g.seq) from given g join checkpoints c on c.node = ${node} and c.seq = g.seq and c.kind = g.kind
+          where c.hash <> g.hash) as differs, (select count(*) from added) as added`;
+      if (r.differs !== null) throw new MoveRefused('chain_differs', { node, seq: Number(r.differs) });
     }
     for (const s of stats) {
       await tx`insert into stats (node, period, start, agency, service, operation, consumer, calls, errors, total_ms, hist)
@@ -53,6 +61,7 @@ export const trailMove: TrailMove = {
         on conflict (period, start, agency, service, operation, consumer, node) do update set calls = excluded.calls,
           errors = excluded.errors, total_ms = excluded.total_ms, hist = excluded.hist`;
     }
+    return n;
   },
 
   async nodes(sql: Sql) {
@@ -61,18 +70,35 @@ export const trailMove: TrailMove = {
     return rows.map((r) => r.node);
   },
 
-  async exportChain(sql: Sql, node: string) {
-    const rows = await sql<{ seq: string; line: string; hash: string }[]>`select seq, line, hash from tracks
-      where node = ${node} order by seq`;
-    const checkpoints = await sql<ChainData['checkpoints']>`select seq::int, kind, at, hash, key_id, signature
-      from checkpoints where node = ${node} order by seq, kind`;
+  async publicKey(sql: Sql | Tx, node: string) {
     const [key] = await sql<{ public_key: string }[]>`select public_key from trail_keys where node = ${node}
       order by published_at desc limit 1`;
-    if (!key) return undefined;
-    return { rows: rows.map((r) => ({ seq: Number(r.seq), line: r.line, hash: r.hash })), checkpoints: [...checkpoints], publicKeyPem: key.public_key };
+    return key?.public_key;
   },
 
-  async exportStats(sql: Sql) {
+  async hashAt(sql: Sql, node: string, seq: number) {
+    const [r] = await sql<{ hash: string }[]>`select hash from tracks where node = ${node} and seq = ${seq}`;
+    return r?.hash;
+  },
+
+  async exportChain(sql: Sql | Tx, node: string, after: number) {
+    const publicKeyPem = await trailMove.publicKey(sql, node);
+    if (!publicKeyPem) return undefined;
+    const checkpoints = await sql<CheckpointRow[]>`select seq::int, kind, at, hash, key_id, signature
+      from checkpoints where node = ${node} order by seq, kind`;
+    async function* pages() {
+      for (let from = after; ;) {
+        const rows = await sql<{ seq: string; line: string; hash: string }[]>`select seq, line, hash from tracks
+          where node = ${node} and seq > ${from} order by seq limit ${PAGE}`;
+        if (rows.length === 0) return;
+        yield rows.map((r) => ({ seq: Number(r.seq), line: r.line, hash: r.hash }));
+        from = Number(rows[rows.length - 1].seq);
+      }
+    }
+    return { checkpoints: [...checkpoints], publicKeyPem, pages: pages() };
+  },
+
+  async exportStats(sql: Sql | Tx) {
     const rows = await sql<(Omit<StatsRow, 'hist'> & { hist: Record<string, number> })[]>`select period, start, agency,
       service, operation, consumer, calls::float8 as calls, errors::float8 as errors, total_ms, hist from stats`;
     const out = new Map<string, StatsRow & { h: Histogram }>();

@@ -11,7 +11,7 @@ import { checkSchema, type Component, migrate } from './migrate.ts';
 import { Heartbeat, NODE_ID_FILE, nodeIdOf } from './nodes.ts';
 import { configMigrations } from './schema.ts';
 import { SharedKeys } from './shared-keys.ts';
-import { type PgTrail, PostgresStore } from './store.ts';
+import { CHECK_TIMEOUT_MS, type PgTrail, PostgresStore } from './store.ts';
 import pkg from '../../../package.json' with { type: 'json' };
 
 export interface PgOpenOptions {
@@ -20,6 +20,12 @@ export interface PgOpenOptions {
   readOnly?: boolean;
   /** This node's id instead of DATA/node-id (--node, MANTRA_NODE). */
   node?: string;
+  /**
+   * A command that writes configuration (init, config import, hub import-node): it is no node, so no heartbeat
+   * (liveNodes() elsewhere stays as it is), no trail (no chain, key or track log of its own), no node id, no
+   * data-directory lock and no LISTEN; it migrates and shares the keys as a node does.
+   */
+  tool?: boolean;
 }
 
 /** What the trail half gets to open itself with (the contract's openPgTrail options). */
@@ -47,7 +53,8 @@ const MASTER_CHECK = 'mantra master key check v1';
  */
 export async function openPgStore(url: string, opts: PgOpenOptions, trailPart?: TrailPart): Promise<PostgresStore> {
   const readOnly = opts.readOnly ?? false;
-  const release = readOnly ? () => {} : claimDataDir(opts.dataDir);
+  const tool = !readOnly && (opts.tool ?? false);
+  const release = readOnly || tool ? () => {} : claimDataDir(opts.dataDir);
   const pools: Sql[] = [];
   let store: PostgresStore | undefined;
   try {
@@ -67,11 +74,17 @@ export async function openPgStore(url: string, opts: PgOpenOptions, trailPart?: 
     let heartbeat: Heartbeat | undefined;
     let keys: SharedKeys | undefined;
     let listener: Sql | undefined;
+    let control: Sql | undefined;
     if (readOnly) {
       node = opts.node ?? (fs.existsSync(path.join(opts.dataDir, NODE_ID_FILE)) ? nodeIdOf(opts.dataDir) : undefined);
+    } else if (tool) {
+      keys = new SharedKeys(sql, opts.dataDir, secrets);
+      await keys.syncFixed();
     } else {
       node = nodeIdOf(opts.dataDir, opts.node);
-      heartbeat = new Heartbeat(sql, node, pkg.version);
+      control = connect(url, { max: 1, statementTimeout: CHECK_TIMEOUT_MS, name: 'mantra-check' });
+      pools.push(control);
+      heartbeat = new Heartbeat(control, node, pkg.version);
       await heartbeat.claim();
       keys = new SharedKeys(sql, opts.dataDir, secrets);
       await keys.syncFixed();
@@ -82,9 +95,9 @@ export async function openPgStore(url: string, opts: PgOpenOptions, trailPart?: 
       });
       pools.push(listener);
     }
-    store = new PostgresStore({ sql, listener, dataDir: opts.dataDir, node, heartbeat, keys, readOnly, release });
+    store = new PostgresStore({ sql, listener, control, dataDir: opts.dataDir, node, heartbeat, keys, readOnly, release });
     await store.start();
-    if (trailPart) {
+    if (trailPart && !tool) {
       const s = store;
       store.attachTrail(await trailPart.open(sql, {
         node: node ?? '', dataDir: opts.dataDir, signingKey: readOnly ? undefined : loadSigningKey(opts.dataDir),

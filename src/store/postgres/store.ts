@@ -9,18 +9,23 @@ import { begin, savepoint, type Sql, type Tx, type TxGuard } from './connection.
 import { type CopyRow, EntityCopy } from './copy.ts';
 import { connectionCause, PgStoreError, storeErrorOf } from './errors.ts';
 import { HEARTBEAT_MS, type Heartbeat } from './nodes.ts';
+import { ChangeFeed } from '../change-feed.ts';
 import type { SharedKeys } from './shared-keys.ts';
 
 /** The channel on which every committed config change is announced: `{"kind","id","rev"}`. */
 export const CHANNEL = 'mantra_config';
 /** How often a node checks the cluster-wide revision (and so notices a lost or returned PostgreSQL). */
 export const CHECK_MS = 1_000;
-/** A check that takes longer than this counts as PostgreSQL lost. */
-const CHECK_TIMEOUT_MS = 3_000;
+/** A step of the check (a statement) that takes longer than this counts as PostgreSQL lost. */
+export const CHECK_TIMEOUT_MS = 3_000;
+/** Reading the whole configuration again (after a lost notification or a reconnect) may take this long. */
+const RELOAD_TIMEOUT_MS = 10_000;
 
 /** The trail half of the store, from trail.ts (pg-trail). */
 export type PgTrail = Pick<Store, 'appendTracks' | 'tracks' | 'trail' | 'checkpoint' | 'prune'> & {
   close(): void | Promise<void>;
+  /** Stops tracked calls, keeping the track log (another process took this node's id). */
+  halt?(why: string): void;
 };
 
 interface Change {
@@ -41,6 +46,11 @@ export interface PgStoreParts {
   sql: Sql;
   /** The connection that LISTENs (its own, never idle-closed); absent for a read-only store. */
   listener?: Sql;
+  /**
+   * The check's and the heartbeat's own connection (a short statement timeout), so that neither waits behind the
+   * trail's, the sessions' or a reader's statements in the pool; absent for a read-only store.
+   */
+  control?: Sql;
   dataDir: string;
   node?: string;
   heartbeat?: Heartbeat;
@@ -70,8 +80,7 @@ export class PostgresStore implements Store {
   #parts: PgStoreParts;
   #trail?: PgTrail;
   #copy = new EntityCopy();
-  #rev = 0;
-  #listeners = new Set<(kind: Kind, id: string) => void>();
+  #feed = new ChangeFeed();
   #tx = new AsyncLocalStorage<TxState>();
   /** Every change up to this cluster revision is in the copy; later ones seen are in #applied. */
   #synced = 0;
@@ -82,6 +91,7 @@ export class PostgresStore implements Store {
   #listening = false;
   #checking = false;
   #ticks = 0;
+  #takenOver = false;
   #timer?: ReturnType<typeof setInterval>;
   #closing?: Promise<void>;
 
@@ -126,14 +136,14 @@ export class PostgresStore implements Store {
       const row = this.#copy.get(kind, id);
       return row && this.#decode(kind, row);
     }
-    const [r] = await live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} and id = ${id}`.catch(rethrow);
+    const [r] = await own(state, live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} and id = ${id}`);
     return r && this.#decode(kind, { kind, id, ...toChange(r).row });
   }
 
   async list<K extends Kind>(kind: K): Promise<Stored<K>[]> {
     const state = this.#tx.getStore();
     if (!state) return this.#copy.list(kind).map((r) => this.#decode(kind, r));
-    const rows = await live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} order by id collate "C"`.catch(rethrow);
+    const rows = await own(state, live(state).tx<EntityRow[]>`select * from entities where kind = ${kind} order by id collate "C"`);
     return rows.map((r) => this.#decode(kind, { kind, id: r.id, ...toChange(r).row }));
   }
 
@@ -185,21 +195,29 @@ export class PostgresStore implements Store {
     const state = { done: [] } as unknown as TxState;
     const result = await begin(this.#sql, (tx, guard) => {
       Object.assign(state, { tx, guard });
-      return this.#tx.run(state, fn);
+      // Its own statements mark the guard (own()); a connection error from anywhere else is not this
+      // transaction's loss: it is rolled back on its live connection.
+      return this.#tx.run(state, fn).catch((err) => {
+        throw guard.lost ? err : storeErrorOf(err);
+      });
     }).catch(rethrow);
     await this.#committed(state.done);
     return result as T;
   }
 
-  /** One write: in the surrounding transaction (a savepoint, so that a refused write leaves no trace), or its own. */
+  /**
+   * One write: in the surrounding transaction (a savepoint, so that a refused write leaves no trace), or its own.
+   * Inside a transaction only that transaction's connection decides (the periodic check's view does not: a body
+   * failing for it would leave the transaction open).
+   */
   async #write(fn: (tx: Tx) => Promise<Change>): Promise<Change> {
-    this.#writable();
     const state = this.#tx.getStore();
     if (state) {
-      const change = await savepoint(live(state).tx, state.guard, fn).catch(rethrow);
+      const change = await own(state, savepoint(live(state).tx, state.guard, fn));
       state.done.push(change);
       return change;
     }
+    this.#writable();
     const change = await begin(this.#sql, fn).catch(rethrow);
     await this.#committed([change]);
     return change;
@@ -219,7 +237,7 @@ export class PostgresStore implements Store {
     if (c.kind === 'agency' && c.row && this.#parts.keys) {
       await this.#parts.keys.syncAgency(c.id).catch((err) => log('warn', 'agency key not yet shared', { agency: c.id, error: String(err) }));
     }
-    if (this.#copy.apply(c.kind, c.id, c.rev, c.row)) this.#changed(c.kind, c.id);
+    if (this.#copy.apply(c.kind, c.id, c.rev, c.row)) this.#feed.changed(c.kind, c.id);
     this.#seen(c.rev);
   }
 
@@ -230,38 +248,26 @@ export class PostgresStore implements Store {
   }
 
   revision() {
-    return this.#rev;
+    return this.#feed.revision;
   }
 
   onChange(fn: (kind: Kind, id: string) => void) {
-    this.#listeners.add(fn);
-    return () => void this.#listeners.delete(fn);
-  }
-
-  #changed(kind: Kind, id: string) {
-    this.#rev++;
-    for (const fn of this.#listeners) {
-      try {
-        fn(kind, id);
-      } catch (err) {
-        log('error', 'a store change listener failed', { error: String(err) });
-      }
-    }
+    return this.#feed.on(fn);
   }
 
   // ---- keeping the copy current
 
   /** Reads every entity and the revision in one statement (one snapshot) and makes the copy match it. */
-  async #reload() {
-    const rows = await this.#sql<(Partial<EntityRow> & { top: string })[]>`select e.*, r.rev as top
-      from config_revision r left join entities e on true`;
+  async #reload(sql = this.#sql) {
+    const rows = await timeout(sql<(Partial<EntityRow> & { top: string })[]>`select e.*, r.rev as top
+      from config_revision r left join entities e on true`, RELOAD_TIMEOUT_MS);
     const rev = Number(rows[0]?.top ?? 0);
     const changes = rows.filter((r) => r.kind !== null && r.kind !== undefined).map((r) => toChange(r as EntityRow));
     if (this.#parts.keys) {
       for (const c of changes) if (c.kind === 'agency' && !this.#copy.get('agency', c.id)) await this.#parts.keys.syncAgency(c.id);
     }
     for (const c of this.#copy.replace(changes.map((c) => ({ kind: c.kind, id: c.id, rev: c.rev, ...c.row })), rev)) {
-      this.#changed(c.kind, c.id);
+      this.#feed.changed(c.kind, c.id);
     }
     if (rev > this.#synced) {
       this.#synced = rev;
@@ -270,11 +276,11 @@ export class PostgresStore implements Store {
     this.#behind = false;
   }
 
-  async #listen() {
+  async #listen(sql = this.#sql) {
     const listener = this.#parts.listener!;
-    await listener.unsafe(`listen ${CHANNEL}`);
+    await timeout(listener.unsafe(`listen ${CHANNEL}`), CHECK_TIMEOUT_MS);
     this.#listening = true;
-    await this.#reload(); // whatever changed while not listening
+    await this.#reload(sql); // whatever changed while not listening
   }
 
   /** Called by the listening connection (connection.ts onnotify). */
@@ -301,22 +307,25 @@ export class PostgresStore implements Store {
     this.#listening = false;
   }
 
+  /**
+   * The periodic check, on its own connection (parts.control), every statement under a timeout: a silent network
+   * loss turns into "lost" within seconds instead of a check stuck for minutes with /readyz still ready.
+   */
   async #check() {
     if (this.#checking || this.#closing) return;
     this.#checking = true;
+    const sql = this.#parts.control ?? this.#sql;
     try {
-      const rows = await timeout(this.#sql<{ rev: string }[]>`select rev from config_revision`, CHECK_TIMEOUT_MS);
+      const rows = await timeout(sql<{ rev: string }[]>`select rev from config_revision`, CHECK_TIMEOUT_MS);
       const rev = Number(rows[0]?.rev ?? 0);
-      if (!this.#listening) await this.#listen();
+      if (!this.#listening) await this.#listen(sql);
       // Behind twice in a row: a notification was lost (one in flight is normal).
       else if (rev > this.#synced) {
-        if (this.#behind) await this.#reload();
+        if (this.#behind) await this.#reload(sql);
         else this.#behind = true;
       } else this.#behind = false;
       if (this.#parts.heartbeat && this.#ticks++ % Math.round(HEARTBEAT_MS / CHECK_MS) === 0) {
-        if (!(await this.#parts.heartbeat.beat())) {
-          log('error', 'another process took over this node id; give every node its own', { node: this.node });
-        }
+        if (!(await timeout(this.#parts.heartbeat.beat(), CHECK_TIMEOUT_MS))) this.#takeOver();
       }
       if (!this.#ok) {
         this.#ok = true;
@@ -335,6 +344,17 @@ export class PostgresStore implements Store {
     } finally {
       this.#checking = false;
     }
+  }
+
+  /**
+   * Another process holds this node's id now (it claimed the id after this one's heartbeat went stale): two
+   * processes writing one chain would lose or mix evidence, so this one stops taking tracked calls at once.
+   */
+  #takeOver() {
+    if (this.#takenOver) return;
+    this.#takenOver = true;
+    log('error', 'another process took over this node id: this node stops serving tracked calls; give every node its own id and restart it', { node: this.node });
+    this.#trail?.halt?.(`node id ${this.node} taken over by another process`);
   }
 
   health() {
@@ -388,6 +408,9 @@ export class PostgresStore implements Store {
   }
 
   appendTracks(rows: TrackInput[]): Promise<void> {
+    if (this.#takenOver && rows.length) {
+      return Promise.reject(new StoreError('unavailable', `node id ${this.node} was taken over by another process`));
+    }
     try {
       return this.#trailPart().appendTracks(rows);
     } catch (err) {
@@ -419,8 +442,10 @@ export class PostgresStore implements Store {
       } catch (err) {
         log('error', 'the trail did not close cleanly; its track log is taken over at the next start', { error: String(err) });
       }
-      await this.#parts.heartbeat?.leave().catch(() => {});
-      await Promise.all([this.#parts.listener?.end({ timeout: 1 }), this.#sql.end({ timeout: 2 })]).catch(() => {});
+      await timeout(this.#parts.heartbeat?.leave() ?? Promise.resolve(), CHECK_TIMEOUT_MS).catch(() => {});
+      await Promise.all([
+        this.#parts.listener?.end({ timeout: 1 }), this.#parts.control?.end({ timeout: 1 }), this.#sql.end({ timeout: 2 }),
+      ]).catch(() => {});
       this.#parts.release();
     })());
   }
@@ -433,6 +458,17 @@ async function nextRev(tx: Tx): Promise<number> {
 
 function announce(tx: Tx, kind: Kind, id: string, rev: number) {
   return tx`select pg_notify(${CHANNEL}, ${JSON.stringify({ kind, id, rev })})`;
+}
+
+/**
+ * A statement of the transaction `state`: if it fails for its connection, the transaction is lost (connection.ts
+ * begin: nothing more may be sent on it); any failure comes out as the store's error.
+ */
+function own<T>(state: TxState, q: Promise<T>): Promise<T> {
+  return q.catch((err) => {
+    if (connectionCause(err)) state.guard.lost = true;
+    throw storeErrorOf(err);
+  });
 }
 
 /** A transaction whose connection is gone sends nothing more (connection.ts begin). */

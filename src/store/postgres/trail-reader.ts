@@ -24,56 +24,18 @@ export async function chainNodes(sql: Sql): Promise<string[]> {
   return rows.map((r) => r.node);
 }
 
-/** An open cursor over a chain: where it stands and its next pages. */
-interface Walk {
-  at: number;
-  pages: AsyncIterator<{ seq: string; line: string; hash: string }[]>;
-}
-
-/** Ends a walk's statement (postgres.js's cursor return() may not hand back a promise). */
-async function end(w: Walk) {
-  try {
-    await w.pages.return?.();
-  } catch {
-    // its connection is gone: so is the statement
-  }
-}
-
 /**
- * One node's chain. rows() pages through one statement (a cursor): consecutive pages are one snapshot, so a
- * verifier or an export walks the chain as it was when the walk began, however long it takes, in `limit` rows
- * of memory. No transaction block and no reserved connection: postgres.js 3.4.9 crashes the process when the
- * connection of either dies (porsager/postgres#1208).
+ * One node's chain. rows() reads a page per statement by key (`seq > after order by seq limit n`, on the primary
+ * key): no cursor, no transaction block and no reserved connection stays open between pages, so a reader that
+ * stops early (a verifier at its first bad entry, a page of the admin API) holds no pooled connection, and the
+ * pages ask nothing of postgres.js that crashes when a connection dies (porsager/postgres#1208). Pages are not one
+ * snapshot: entries appended meanwhile are read as the chain goes on, and a retention cut made meanwhile shows as
+ * entries missing, which verifyStored checks again against the cuts as they are then.
  */
-function chainReader(sql: Sql, node: string, whole: Pick<TrailReader, 'stats' | 'close'>, walks: Set<Walk>): TrailReader {
-  let walk: Walk | undefined;
-  const stop = async (w: Walk | undefined) => {
-    if (!w) return;
-    walks.delete(w);
-    await end(w);
-  };
+function chainReader(sql: Sql, node: string, whole: Pick<TrailReader, 'stats' | 'close'>): TrailReader {
   return {
-    async rows(after, limit) {
-      if (walk && walk.at !== after) await stop(walk), (walk = undefined);
-      if (!walk) {
-        const pages = sql<{ seq: string; line: string; hash: string }[]>`
-          select seq, line, hash from tracks where node = ${node} and seq > ${after} order by seq`.cursor(limit)[Symbol.asyncIterator]();
-        walks.add((walk = { at: after, pages }));
-      }
-      const next = await walk.pages.next().catch(async (err) => {
-        await stop(walk);
-        walk = undefined;
-        throw err;
-      });
-      if (next.done) {
-        await stop(walk);
-        walk = undefined;
-        return [];
-      }
-      const rows = toRows(next.value);
-      walk.at = rows.at(-1)?.seq ?? after;
-      return rows;
-    },
+    rows: async (after, limit) => toRows(await sql`select seq, line, hash from tracks
+      where node = ${node} and seq > ${after} order by seq limit ${limit}`),
     row: async (seq) => toRows(await sql`select seq, line, hash from tracks where node = ${node} and seq = ${seq}`)[0],
     find: async (text, after, upTo) => toRows(await sql`select seq, line, hash from tracks
       where node = ${node} and seq > ${after} and seq <= ${upTo} and strpos(line, ${text}) > 0 order by seq`),
@@ -95,25 +57,17 @@ function chainReader(sql: Sql, node: string, whole: Pick<TrailReader, 'stats' | 
 
 /**
  * A read-only view of the cluster trail, read in pages as asked, never whole. Its own methods read `node`'s chain
- * (the node that opened it; without one, the first chain); chains() and chain() reach every node's. Each walk of
- * a chain is one snapshot (see chainReader); a retention cut made meanwhile can only show as entries missing at
- * the chain's start, which verifyStored checks again against the cuts as they are then.
+ * (the node that opened it; without one, the first chain); chains() and chain() reach every node's. Nothing of it
+ * holds a connection between calls (see chainReader), so close() has nothing to end.
  */
 export async function openPgTrailReader(sql: Sql, node?: string): Promise<TrailReader> {
-  const walks = new Set<Walk>();
-  let open = true;
   const whole: Pick<TrailReader, 'stats' | 'close'> = {
     stats: (q: StatsQuery) => queryPgStats(sql, q),
-    async close() {
-      if (!open) return;
-      open = false;
-      await Promise.all([...walks].map(end));
-      walks.clear();
-    },
+    close: async () => {},
   };
   const own = node || (await chainNodes(sql))[0] || '';
   return {
-    ...chainReader(sql, own, whole, walks),
+    ...chainReader(sql, own, whole),
     async chains(): Promise<TrailChain[]> {
       const keys = await sql<{ node: string; key_id: string; public_key: string }[]>`
         select node, key_id, public_key from trail_keys order by node, published_at, key_id`;
@@ -121,6 +75,6 @@ export async function openPgTrailReader(sql: Sql, node?: string): Promise<TrailR
         node: n, keys: keys.filter((k) => k.node === n).map((k) => ({ keyId: k.key_id, publicKey: k.public_key })),
       }));
     },
-    chain: (n: string) => chainReader(sql, n, whole, walks),
+    chain: (n: string) => chainReader(sql, n, whole),
   };
 }

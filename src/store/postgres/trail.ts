@@ -12,7 +12,7 @@ import type { Checkpoint, PruneResult, TrailReader } from '../trail-types.ts';
 import { StoreError, type TrackInput, type TrackRecord } from '../types.ts';
 import { CHECKPOINT_MS, PRUNE_MS } from '../writer-thread.ts';
 import type { Sql } from './connection.ts';
-import { chainTop, pgTrackIngester } from './trail-ingest.ts';
+import { ChainConflict, chainTop, pgTrackIngester } from './trail-ingest.ts';
 import { openPgTrailReader } from './trail-reader.ts';
 import { pgTrailUpkeep } from './trail-upkeep.ts';
 
@@ -44,6 +44,11 @@ export interface PgTrail {
   checkpoint(): Promise<Checkpoint | undefined>;
   prune(): Promise<PruneResult>;
   close(): Promise<void>;
+  /**
+   * Stops this node's tracked calls and ingestion, keeping the track log as it is: another process took this
+   * node's id (the heartbeat says so), or the chain holds entries this node did not log. Logged once, clearly.
+   */
+  halt(why: string): void;
 }
 
 /**
@@ -57,12 +62,31 @@ export async function openPgTrail(sql: Sql, opts: PgTrailOptions): Promise<PgTra
   const { node, signingKey } = opts;
   if (!signingKey) return readOnlyTrail(sql, node);
   if (!node) throw new StoreError('invalid', 'a node id is needed to write the trail');
-  const ingestHere = pgTrackIngester(sql, node);
+  const ingestChain = pgTrackIngester(sql, node);
   const upkeep = pgTrailUpkeep(sql, node, signingKey);
   const logDir = path.join(opts.dataDir, 'tracks');
   const pem = signingKey.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   await sql`insert into trail_keys (node, key_id, public_key) values (${node}, ${signingKey.keyId}, ${pem})
     on conflict (node, key_id) do nothing`;
+
+  let halted: string | undefined;
+  let stopIngest = () => {};
+  const halt = (why: string) => {
+    if (halted) return;
+    halted = why;
+    stopIngest();
+    log('error', 'this node refuses tracked calls: its track log is kept as it is and not moved to the cluster store', { node, why });
+  };
+  /** A conflict in the chain stops ingestion for good (the log is kept); anything else is tried again. */
+  const ingestHere = async (text: string, stats?: StatsChunk[]) => {
+    if (halted) throw new StoreError('unavailable', 'the trail of this node is stopped');
+    try {
+      return await ingestChain(text, stats);
+    } catch (err) {
+      if (err instanceof ChainConflict) halt(`the chain already holds another entry at seq ${err.seq} (another process used node id ${node}?)`);
+      throw err;
+    }
+  };
 
   /** Every segment in the log into the chain, then deleted: a killed run's leftovers, or what close() found. */
   async function ingestSegments() {
@@ -71,15 +95,22 @@ export async function openPgTrail(sql: Sql, opts: PgTrailOptions): Promise<PgTra
       fs.rmSync(file, { force: true });
     }
   }
-  await ingestSegments();
+  try {
+    await ingestSegments();
+  } catch (err) {
+    if (!(err instanceof ChainConflict)) throw err; // halted: the node opens, refusing tracked calls
+  }
   const trackLog = new TrackLog(logDir, (await chainTop(sql, node)).seq);
-  // One transaction per span (a segment at most), so that a long backlog goes in pieces, each kept once done.
-  const sink = async (spans: Span[], stats: StatsChunk[]) => {
+  // One statement per span (a segment at most), so that a long backlog goes in pieces, each kept once done.
+  let inFlight: Promise<number> | undefined;
+  const sink = (spans: Span[], stats: StatsChunk[]) => (inFlight = (async () => {
     let upTo = 0;
     for (const span of spans) upTo = Math.max(upTo, await ingestHere(readSpans([span]), stats));
     return upTo;
-  };
+  })());
   const ingest = new TrackIngest(sink, (upTo) => trackLog.release(upTo), INGEST_MS, 1024 * 1024, MAX_BACKLOG);
+  stopIngest = () => ingest.stop();
+  if (halted) ingest.stop();
   const flushed = () => ingest.flush().catch(() => {});
 
   let closed = false;
@@ -93,6 +124,7 @@ export async function openPgTrail(sql: Sql, opts: PgTrailOptions): Promise<PgTra
     appendTracks(rows) {
       if (rows.length === 0) return Promise.resolve();
       if (closed) return Promise.reject(new StoreError('read_only', 'the trail is closed'));
+      if (halted) return Promise.reject(new StoreError('unavailable', `the trail of node ${node} is stopped: ${halted}`));
       if (ingest.overloaded) return Promise.reject(new Error('the cluster store keeps refusing tracks'));
       try {
         const from = trackLog.lastSeq + 1;
@@ -121,6 +153,7 @@ export async function openPgTrail(sql: Sql, opts: PgTrailOptions): Promise<PgTra
       await flushed();
       return upkeep.prune(opts.retention());
     },
+    halt,
     async close() {
       if (closed) return;
       closed = true;
@@ -128,6 +161,8 @@ export async function openPgTrail(sql: Sql, opts: PgTrailOptions): Promise<PgTra
       ingest.stop();
       trackLog.close();
       try {
+        await inFlight?.catch(() => {}); // the batch under way first: two ingests at once would race for the same seqs
+        if (halted) return;
         await ingestSegments();
         await upkeep.checkpoint(); // a clean stop leaves every track under a signed checkpoint
       } catch (err) {
@@ -151,6 +186,7 @@ function readOnlyTrail(sql: Sql, node: string): PgTrail {
     trail: () => openPgTrailReader(sql, node || undefined),
     checkpoint: refuse,
     prune: refuse,
+    halt: () => {},
     close: async () => {},
   };
 }
