@@ -73,8 +73,11 @@ export function createProxyInvoker(input: ProxySpecInput, deps: ProxyDeps = {}):
   const sendOptions = (signal: Signal | undefined, deadline: number) =>
     ({ signal, deadline, headersTimeoutMs: spec.connectTimeoutMs, maxBytes: spec.maxResponseBytes });
   const answer = (raw: RawResponse): Answer => {
-    const reply = read(raw);
-    return { data: reply.data, status: reply.status, headers: passHeaders(raw.headers) };
+    // The readers return a fresh object per reply: the passed headers join it instead of a copy.
+    const reply: Answer = read(raw);
+    const headers = passHeaders(raw.headers);
+    if (headers) reply.headers = headers;
+    return reply;
   };
 
   /**

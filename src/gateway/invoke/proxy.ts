@@ -14,12 +14,9 @@ export function proxyInvoker(id: string, proxy: ProxyInvoker): Invoker {
     const stopWatching = whenCallerGone(signal, () => gone.abort());
     try {
       const result = await proxy.invoke(params, { signal: gone, deadline });
-      return {
-        kind: 'value',
-        data: result.data,
-        meta: { source: result.source, ...(result.age !== undefined ? { age: result.age } : {}) },
-        headers: result.headers,
-      };
+      const meta: { source: string; age?: number } = { source: result.source };
+      if (result.age !== undefined) meta.age = result.age;
+      return { kind: 'value', data: result.data, meta, headers: result.headers };
     } catch (err) {
       if (!isProxyError(err)) throw err;
       // Only the caller's leaving cancels a backend call: normal, and tracked as such rather than as a timeout.
