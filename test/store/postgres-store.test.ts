@@ -10,6 +10,8 @@ import { PgStoreError } from '../../src/store/postgres/errors.ts';
 import { needService, pgUrl } from '../support/services.ts';
 import { freshDatabase, newMasterKey, nodeDir, relay, until } from './postgres-db.ts';
 import { capturedLog } from '../support/captured-log.ts';
+import { randomUUID } from 'node:crypto';
+import { connect } from '../../src/store/postgres/connection.ts';
 
 const skip = await needService('postgres', pgUrl);
 const dirs: string[] = [];
@@ -189,6 +191,88 @@ describe('postgres store', { skip }, () => {
       e.problem === 'unreachable' && e.text('en') === 'PostgreSQL (--store) cannot be reached: connection refused' &&
       !e.text('id').includes('127.0.0.1'));
     await assert.rejects(open({ url: 'mysql://x@y/z' }), (e: PgStoreError) => e.problem === 'url');
+  });
+
+  test('a transaction under way when the periodic check fails still settles, and leaves nothing idle in transaction', async () => {
+    const store = await open();
+    const locker = postgres(db.url, { max: 1, onnotice: () => {} });
+    const holding = Promise.withResolvers<void>();
+    try {
+      const tx = store.transaction(async () => {
+        await store.put('agency', { ...agency, slug: 'kpu' }, 0); // takes the revision row
+        holding.resolve();
+        // A lock queued behind this transaction's makes the check's read of the revision wait and time out.
+        await until(() => !store.health().ok, 8000, 'the check failing');
+        await store.put('agency', { ...agency, slug: 'kpk' }, 0);
+      });
+      tx.catch(() => {});
+      await holding.promise;
+      const queued = locker.begin(async (l) => {
+        await l`lock table config_revision in access exclusive mode`;
+      });
+      queued.catch(() => {});
+      const settled = await Promise.race([tx.then(() => 'committed', (e) => `failed: ${e}`), new Promise((r) => setTimeout(() => r('hung'), 12_000))]);
+      assert.equal(settled, 'committed', 'the transaction went on on its own connection');
+      await queued;
+      const idle = await sql`select count(*)::int as n from pg_stat_activity where datname = ${db.name} and state like 'idle in transaction%'`;
+      assert.equal(idle[0].n, 0, 'no transaction left open');
+      assert.ok((await store.get('agency', 'kpu')) && (await store.get('agency', 'kpk')));
+      await until(() => store.health().ok, 5000, 'the check back');
+    } finally {
+      // Should it hang (the defect), release the locks so the other tests can go on.
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db.name} and state like 'idle in transaction%'`;
+      await locker.end({ timeout: 1 });
+    }
+  });
+
+  test('every store connection has server timeouts, so nothing holds a lock for long', async () => {
+    const probe = connect(db.url, { max: 1 });
+    try {
+      const [t] = await probe`select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock,
+        current_setting('idle_in_transaction_session_timeout') as idle`;
+      assert.deepEqual([t.statement, t.lock, t.idle], ['30s', '10s', '15s']);
+    } finally {
+      await probe.end();
+    }
+  });
+
+  test('the check has a connection of its own: a busy pool does not make it report PostgreSQL lost', async () => {
+    const store = await open();
+    await store.sessions.put({ tokenHash: 'busy', username: 'ani', csrf: 'c', expiresAt: Date.now() + 60_000 });
+    const locker = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      let waiting: Promise<unknown>[] = [];
+      await locker.begin(async (l) => {
+        await l`lock table sessions in access exclusive mode`;
+        // More readers than the pool has connections, all waiting for the lock: the pool is busy for 4.5 s.
+        waiting = [...Array(6)].map(() => store.sessions.get('busy'));
+        await new Promise((r) => setTimeout(r, 4500));
+        assert.equal(store.health().ok, true, 'the check is not queued behind the pool');
+      });
+      const read = await Promise.all(waiting);
+      assert.ok(read.every((r) => (r as { username?: string })?.username === 'ani'));
+    } finally {
+      await locker.end({ timeout: 1 });
+    }
+  });
+
+  test('another process taking over the node id: this node refuses tracked calls and says so once', async () => {
+    const track = { at: new Date().toISOString(), requestId: 'r1', interface: 'v1', agency: 'dukcapil', service: 'penduduk',
+      operation: 'nik', remote: '127.0.0.1', userAgent: 'test', format: 'json', status: 200, code: 200, durationMs: 1 };
+    let refused: StoreError | undefined;
+    const lines = await capturedLog(async () => {
+      const store = await open({ node: 'taken-over' });
+      await store.appendTracks([track]);
+      // What a second process with this id does once it thinks this one is gone: it claims the row.
+      await sql`update nodes set instance = ${randomUUID()}, started_at = now(), seen_at = now() where node = 'taken-over'`;
+      await until(async () => {
+        refused = await store.appendTracks([track]).then(() => undefined, (e) => e);
+        return refused !== undefined;
+      }, 6000, 'tracked calls refused');
+      await new Promise((r) => setTimeout(r, 2500)); // another heartbeat: still said once
+    });
+    assert.equal(refused?.reason, 'unavailable');
+    assert.equal(lines.filter((l) => /another process took over this node id/.test(l.msg)).length, 1, JSON.stringify(lines));
   });
 
   test('lost while running: reads from the copy, writes refused, logged once, caught up when back', async () => {

@@ -17,6 +17,11 @@ import { migrate } from '../../src/store/postgres/migrate.ts';
 import { openPgTrail, type PgTrail, trailMigrations } from '../../src/store/postgres/trail.ts';
 import { pgTrackIngester } from '../../src/store/postgres/trail-ingest.ts';
 import { TrackLog } from '../../src/store/track-log.ts';
+import { chainText, encodeLine } from '../../src/store/track-line.ts';
+import { sha256Hex } from '../../src/runtime/sha256.ts';
+import { openPgAuditTrail } from '../../src/store/postgres/trail-audit.ts';
+import { StoreError } from '../../src/store/types.ts';
+import { capturedLog } from '../support/captured-log.ts';
 import type { TrackInput } from '../../src/store/types.ts';
 import type { Retention } from '../../src/store/trail-upkeep.ts';
 import { needService, pgUrl } from '../support/services.ts';
@@ -291,6 +296,90 @@ describe('postgres trail', { skip }, () => {
     } finally {
       await closeTrails();
       await cut.close();
+      await d.drop();
+    }
+  });
+
+  test('audit verify --store with three tampered chains finishes (a pool of 2: no walk keeps its connection)', async () => {
+    const d = await database('mantra_pgtrail_three');
+    const names = ['alpha', 'beta', 'gamma'];
+    const nodes = await Promise.all(names.map((n) => node(d.sql, n)));
+    // More than a page (5000) per chain, so that a verifier stopping at seq 5 leaves the rest of its walk unread.
+    for (let i = 0; i < 6000; i += 500) {
+      await Promise.all(nodes.map((n, k) => n.trail.appendTracks([...Array(500)].map((_, j) => track(k * 100_000 + i + j + 1)))));
+    }
+    await closeTrails();
+    for (const n of names) await d.sql`update tracks set line = replace(line, '"r', '"x') where node = ${n} and seq = 5`;
+    try {
+      const reader = await openPgAuditTrail(d.url);
+      try {
+        const report = await Promise.race([verifyStored(reader, undefined), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+        assert.notEqual(report, 'hung', 'verify finished');
+        if (report === 'hung') return;
+        assert.deepEqual(report.chains?.map((c) => [c.node, c.ok, c.problem?.kind, c.problem?.seq]),
+          names.map((n) => [n, false, 'edited', 5]));
+      } finally {
+        await reader.close();
+      }
+      const r = cli(['audit', 'verify', '--store', d.url], { env: { MANTRA_LANG: 'en' } });
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.match(r.stderr, /NOT intact: node alpha: entry seq 5/);
+    } finally {
+      await d.drop();
+    }
+  });
+
+  test('a logged line the chain holds otherwise (another process used this node id) stops the node; the log is kept', async () => {
+    const d = await database('mantra_pgtrail_conflict');
+    try {
+      // While running: another process wrote seq 4 of alpha's chain before alpha's own seq 4 went in.
+      const a = await node(d.sql, 'alpha');
+      await a.trail.appendTracks([track(1), track(2), track(3)]);
+      await a.trail.tracks({ limit: 1 }); // in PostgreSQL
+      const theirs = encodeLine(4, track(9004));
+      const [{ hash }] = await d.sql`select hash from tracks where node = 'alpha' and seq = 3`;
+      await d.sql`insert into tracks (node, seq, line, hash) values ('alpha', 4, ${theirs}, ${sha256Hex(chainText(hash, theirs))})`;
+      let refused: unknown;
+      const lines = await capturedLog(async () => {
+        await a.trail.appendTracks([track(4)]);
+        await until(async () => (refused = await a.trail.appendTracks([track(5)]).then(() => undefined, (e) => e)) !== undefined, 5000, 'calls refused');
+      });
+      assert.equal((refused as StoreError).reason, 'unavailable');
+      assert.equal(lines.filter((l) => /refuses tracked calls/.test(l.msg)).length, 1);
+      const logged = TrackLog.segments(path.join(a.dataDir, 'tracks')).map((f) => fs.readFileSync(f, 'utf8')).join('');
+      assert.ok(logged.includes('"r4"'), 'alpha\'s own seq 4 kept in its log');
+      await closeTrails();
+      assert.ok(TrackLog.segments(path.join(a.dataDir, 'tracks')).length > 0, 'kept after close too');
+      assert.deepEqual((await d.sql`select line from tracks where node = 'alpha' and seq = 4`)[0].line, theirs, 'nothing written over');
+
+      // At start: a killed run's leftover log whose seqs another process (same id, other directory) used meanwhile.
+      const dir = nodeDir(masterKey, dirs);
+      const b = await node(d.sql, 'beta', { dir });
+      await b.trail.appendTracks([track(1), track(2)]);
+      await closeTrails();
+      const leftover = new TrackLog(path.join(dir, 'tracks'), 2);
+      leftover.append([track(3), track(4)]);
+      leftover.close();
+      const other = await node(d.sql, 'beta');
+      await other.trail.appendTracks([track(7003), track(7004), track(7005)]);
+      await closeTrails();
+      const again = await openPgTrail(d.sql, { node: 'beta', dataDir: dir, signingKey: loadSigningKey(dir), retention: () => ({ days: 0, megabytes: 0 }) });
+      trails.push(again);
+      await assert.rejects(again.appendTracks([track(6)]), (e: StoreError) => e.reason === 'unavailable');
+      const kept = TrackLog.segments(path.join(dir, 'tracks')).map((f) => fs.readFileSync(f, 'utf8')).join('');
+      assert.ok(kept.includes('"r3"') && kept.includes('"r4"'), 'the leftover log is kept');
+      assert.equal((await d.sql`select count(*)::int as n from tracks where node = 'beta'`)[0].n, 5);
+      await closeTrails();
+      // A batch ingested again as it was (a lost acknowledgement) still goes through: the same lines are no conflict.
+      const c = await node(d.sql, 'gamma');
+      await c.trail.appendTracks([track(1), track(2)]);
+      await c.trail.tracks({ limit: 1 });
+      const text = fs.readFileSync(TrackLog.segments(path.join(c.dataDir, 'tracks')).at(-1)!, 'utf8');
+      assert.equal(await pgTrackIngester(d.sql, 'gamma')(text), 2);
+      await c.trail.appendTracks([track(3)]);
+      assert.deepEqual((await c.trail.tracks({ limit: 10 })).map((t) => t.seq), [1, 2, 3]);
+    } finally {
+      await closeTrails();
       await d.drop();
     }
   });
