@@ -4,7 +4,8 @@ import { translate, type Lang } from '../i18n/index.ts';
 const messages = {
   no_store: { en: 'no Mantra store or keys in {dir}', id: 'tidak ada penyimpanan atau kunci Mantra di {dir}' },
   exists: { en: '{file} already exists; give the backup a new name', id: '{file} sudah ada; beri cadangan nama baru' },
-  copy_failed: { en: 'the copy of the store failed its check ({cause}); no backup written', id: 'salinan penyimpanan gagal diperiksa ({cause}); cadangan tidak ditulis' },
+  // {cause} is SQLite's own text (English), quoted as the database's words.
+  copy_failed: { en: 'the copy of the store failed its check (SQLite: {cause}); no backup written', id: 'salinan penyimpanan gagal diperiksa (pesan SQLite: {cause}); cadangan tidak ditulis' },
   archive_failed: { en: '{file} could not be written: {cause}; no backup written', id: '{file} tidak dapat ditulis: {cause}; cadangan tidak ditulis' },
   log_changed: {
     en: 'the track log changed unexpectedly while it was read (tracks {from} to {to} missing); run the backup again',
