@@ -27,6 +27,8 @@ export interface QueryJob {
   /** Reading stops at this many rows: with `truncate` the result ends there, else the job fails with 'rowcap'. */
   rowCap: number;
   truncate: boolean;
+  /** The page the statement itself limits the read to (the operation's limit or the caller's), when known. */
+  limit?: number;
   shape?: RowShape;
   output: JobOutput;
 }

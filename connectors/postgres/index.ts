@@ -5,6 +5,9 @@ import { ConnectorError } from '../errors.ts';
 import { checkIdentifier, dialects } from '../sql/dialect.ts';
 import type { Plan, Row, SqlPlan, Value } from '../types.ts';
 import { classify, isRetryable } from './errors.ts';
+import { copyExporter, type ExportConnections } from './copy.ts';
+import { tappedSockets } from './copy-tap.ts';
+import type { BulkExport, ReadHint } from '../job/export.ts';
 
 /**
  * Values come back as PHP's pg driver sees them: dates, times, timestamps, json and bytea as the server's text;
@@ -20,6 +23,9 @@ const asText = {
 
 /** Results up to this many rows are read in one go (one round trip); larger reads use a cursor. */
 export const PLAIN_MAX_ROWS = 10_001;
+
+/** Connections of its own an export's COPY may use per thread, besides the connector's pool. */
+const EXPORT_CONNECTIONS = 2;
 
 /** Statements queued behind the running one on a connection. */
 const MAX_PIPELINE = 2;
@@ -61,11 +67,13 @@ function watchStatement(opts: { timeoutMs: number; signal: QueryOptions['signal'
   return { watch, stopped };
 }
 
-function open(config: Connector, opts: OpenOptions): DriverPool {
+function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
   const ssl = config.ssl === 'disable' || !config.ssl ? false : config.ssl;
-  const sql: Sql = postgres({
-    host: config.host ?? '127.0.0.1',
-    port: config.port ?? 5432,
+  const host = config.host ?? '127.0.0.1';
+  const port = config.port ?? 5432;
+  const settings = {
+    host,
+    port,
     database: config.database,
     username: config.user,
     password: config.password ?? '',
@@ -83,7 +91,28 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     onnotice: () => {},
     types: { asText } as never,
     connection: { application_name: 'mantra' },
-  });
+  };
+  const sql: Sql = postgres(settings);
+
+  /**
+   * Exports run COPY on connections of their own, at most EXPORT_CONNECTIONS per thread beside the pool: a COPY
+   * holds its connection for as long as its caller reads, and the pool's connections stay free for everyone else.
+   * On plain TCP their sockets are tapped (copy-tap.ts).
+   */
+  let exportConnections: ExportConnections | undefined;
+  const bulk = () => (exportConnections ??= (() => {
+    const taps = ssl ? undefined : tappedSockets(host, port);
+    const conns = postgres({
+      ...settings,
+      max: Math.min(EXPORT_CONNECTIONS, opts.maxConnections),
+      idle_timeout: 30,
+      // postgres.js 3.4.9 never hands a reservation its new connection without fetch_types (the startup's end
+      // skips it); fetching the array types takes the path that does. Nothing here parses rows.
+      fetch_types: true,
+      ...(taps ? { socket: taps.open } : {}),
+    } as never) as Sql;
+    return { sql: conns, taps };
+  })());
 
   const run = (plan: SqlPlan) => sql.unsafe(plan.sql, plan.params as never[], { prepare: true });
 
@@ -181,7 +210,9 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
 
   async function query(plan: Plan, opts: QueryOptions): Promise<number> {
     if (plan.type !== 'sql') throw new ConnectorError('config', 'a PostgreSQL connector runs SQL plans only');
-    const read = opts.maxRows <= PLAIN_MAX_ROWS ? plain : cursor;
+    // A large page streams through a cursor even within PLAIN_MAX_ROWS: many of them at once would each be read
+    // whole into memory, however slowly their callers take them.
+    const read = opts.maxRows <= PLAIN_MAX_ROWS && !(opts as ReadHint).large ? plain : cursor;
     return readOnceMore((o) => read(plan, o), opts, isRetryable, classify);
   }
 
@@ -222,9 +253,16 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
     }
   }
 
+  const exporter = copyExporter(sql, bulk);
+
   return {
     query,
     execute,
+    async export(plan, opts) {
+      // Small reads stay on the one-round-trip path: COPY needs a connection of its own and a few more round trips.
+      if (plan.type !== 'sql' || (opts.maxRows < PLAIN_MAX_ROWS && !opts.large)) return undefined;
+      return await exporter.export(plan, opts);
+    },
     async test() {
       await simple('SELECT 1');
     },
@@ -251,7 +289,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool {
       return rows;
     },
     async close() {
-      await sql.end({ timeout: 1 });
+      await Promise.all([sql.end({ timeout: 1 }), exportConnections?.sql.end({ timeout: 1 })]);
     },
   };
 }

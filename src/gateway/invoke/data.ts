@@ -60,6 +60,7 @@ export function dataInvoker(data: DataPlan, pool: Pool): Invoker {
       timeoutMs,
       rowCap: data.rowCap,
       truncate: data.truncate,
+      limit: pageLimit,
       shape: withFieldRules(data.shape, output.subscription),
       output: whole
         ? { mode: 'rows' as const }
