@@ -384,6 +384,35 @@ describe('postgres trail', { skip }, () => {
     }
   });
 
+  test('close() waits for the batch under way before it moves the rest of the log: no second ingest races it', async () => {
+    const d = await database('mantra_pgtrail_close');
+    const locker = postgres(d.url, { max: 1, onnotice: () => {} });
+    try {
+      const a = await node(d.sql, 'alpha');
+      await a.trail.appendTracks([track(1), track(2), track(3)]);
+      await a.trail.tracks({ limit: 1 });
+      const lines = await capturedLog(async () => {
+        let closing: Promise<void> | undefined;
+        await locker.begin(async (l) => {
+          await l`lock table tracks in exclusive mode`; // the next batch waits for it, in flight
+          await a.trail.appendTracks([track(4), track(5)]);
+          await new Promise((r) => setTimeout(r, 400));
+          closing = a.trail.close();
+          closing.catch(() => {});
+          await new Promise((r) => setTimeout(r, 400));
+        });
+        await closing;
+      });
+      assert.ok(!lines.some((l) => /tracks left in the track log/.test(l.msg)), JSON.stringify(lines));
+      assert.equal(TrackLog.segments(path.join(a.dataDir, 'tracks')).length, 0, 'the whole log went in');
+      assert.deepEqual((await d.sql`select seq::int from tracks where node = 'alpha' order by seq`).map((r) => r.seq), [1, 2, 3, 4, 5]);
+      trails.splice(0);
+    } finally {
+      await locker.end();
+      await d.drop();
+    }
+  });
+
   test('mantra audit verify and export --store postgres://…: per node, the first bad entry named with its node', async () => {
     const d = await database('mantra_pgtrail_cli');
     const [a, b] = [await node(d.sql, 'alpha'), await node(d.sql, 'beta')];
