@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -14,32 +13,17 @@ import type { PostgresStore } from '../../src/store/postgres/store.ts';
 import { Agency } from '../../src/model/agency.ts';
 import { Settings } from '../../src/model/settings.ts';
 import { needService, pgUrl } from '../support/services.ts';
-import { runtimeArgs } from '../support/cli.ts';
+import { cliAsync } from '../support/cli.ts';
 import { type Instance, instance, nodeKey, setupNode } from '../hub/support.ts';
 import { freshDatabase, newMasterKey, nodeDir } from './postgres-db.ts';
 
 const skip = await needService('postgres', pgUrl);
 const dirs: string[] = [];
 const masterKey = newMasterKey();
-const main = new URL('../../src/main.ts', import.meta.url).pathname;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let sql: postgres.Sql;
 
-/** The CLI as a child process, without blocking this process (it polls meanwhile, or serves the node). */
-function mantra(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [...runtimeArgs, main, ...args], { env: { ...process.env, MANTRA_LANG: 'en', ...env } });
-    let [stdout, stderr] = ['', ''];
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const mantra = (args: string[], env: Record<string, string> = {}) => cliAsync(args, { MANTRA_LANG: 'en', ...env });
 
 before(async () => {
   if (skip) return;

@@ -12,6 +12,22 @@ export function cli(args: string[], opts: { input?: string; env?: Record<string,
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The CLI as a child process without blocking this process (it may serve or poll meanwhile); killed after 60 s. */
+export function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...runtimeArgs, main, ...args], { env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Starts `mantra serve` and resolves once it listens (with its base URL); kill() stops it. */
 export function serveCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [...runtimeArgs, main, 'serve', ...args], { env: { ...process.env, ...env } });
