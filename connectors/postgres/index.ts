@@ -116,13 +116,16 @@ function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
 
   const run = (plan: SqlPlan) => sql.unsafe(plan.sql, plan.params as never[], { prepare: true });
 
-  /** Reads the whole (bounded) result in one round trip; rows are handed on as batches fill. */
+  /**
+   * Reads the whole (bounded) result in one round trip; its rows are handed on once the statement has ended.
+   * Held back until then, a read that fails midway has handed on nothing and can run once more: that is what a
+   * cancel request meant for the statement before it on the connection does to it (readOnceMore, isRetryable).
+   */
   async function plain(plan: SqlPlan, opts: QueryOptions): Promise<number> {
     const q = run(plan);
     // A cancel request can reach the connection's next statement (another caller's) when this one ends just before
-    // it arrives; once that one is sending rows it cannot be retried, and its caller's answer would break off. So
-    // when the caller leaves, a bounded read is let finish and its rows dropped, unless it is still computing (no
-    // row yet) after a while. A statement past its time is cancelled.
+    // it arrives. So when the caller leaves, a bounded read is let finish and its rows dropped, unless it is still
+    // computing (no row yet) after a while. A statement past its time is cancelled.
     const started = performance.now();
     let receiving = false;
     const { watch, stopped } = watchStatement(opts, () => {
@@ -130,18 +133,8 @@ function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
     });
     let delivered = 0;
     let batch: Row[] = [];
-    let handing: Promise<void> = Promise.resolve();
+    const batches: Row[][] = [];
     let overflow: ReturnType<typeof setTimeout> | undefined;
-    let failed: { err: unknown } | undefined;
-    const hand = (rows: Row[]) => {
-      handing = handing.then(() => opts.onBatch(rows));
-      handing.catch((err) => {
-        // The consumer side failed (e.g. encoding): stop reading; its error is the one to report.
-        if (failed) return;
-        failed = { err };
-        if (!watch.fired) cancelQuery(q);
-      });
-    };
     try {
       await Promise.race([stopped, q.forEach((row) => {
         receiving = true;
@@ -149,7 +142,7 @@ function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
         if (delivered < opts.maxRows) {
           batch.push(row as Row);
           if (++delivered % opts.batchSize === 0) {
-            hand(batch);
+            batches.push(batch);
             batch = [];
           }
         } else if (overflow === undefined) {
@@ -157,7 +150,6 @@ function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
         }
       })]);
     } catch (err) {
-      if (failed) throw failed.err;
       // A cancel after the row limit is the expected end of an overflowing read.
       if (!(overflow !== undefined && !watch.fired && (err as { code?: string }).code === '57014')) {
         throw watch.fired ? watch.error() : err;
@@ -166,20 +158,31 @@ function open(config: Connector, opts: OpenOptions): DriverPool & BulkExport {
       clearTimeout(overflow);
       watch.stop();
     }
-    if (batch.length) hand(batch);
-    await handing;
+    if (batch.length) batches.push(batch);
+    for (const rows of batches) {
+      if (opts.signal.aborted) break;
+      await opts.onBatch(rows);
+    }
     return delivered;
   }
 
   /** Streams through a cursor: the database is asked for the next batch only once the previous one is taken. */
   async function cursor(plan: SqlPlan, opts: QueryOptions): Promise<number> {
     const q = run(plan);
-    // While a batch is being handed on the server is idle: a cancel request then could hit a later query on the
-    // same connection, so the cursor is closed instead.
+    // A cancel request can reach the connection's next statement when this one ends just before it arrives (its
+    // last batch). So a caller who leaves once batches come has the cursor closed at the next batch instead (at
+    // most a batch more is read); a statement past its time, or one still computing its first batch after a while,
+    // is cancelled. While a batch is being handed on the server is idle: no cancel request then.
+    const started = performance.now();
     let handing = false;
-    const { watch, stopped } = watchStatement(opts, () => handing || cancelQuery(q));
+    let batches = 0;
+    const { watch, stopped } = watchStatement(opts, () => {
+      if (handing) return;
+      if (watch.fired === 'timeout' || (batches === 0 && performance.now() - started > SLOW_MS)) cancelQuery(q);
+    });
     let delivered = 0;
     const step = async (rows: Row[]) => {
+      batches++;
       handing = true;
       watch.pause();
       const take = Math.min(rows.length, opts.maxRows - delivered);

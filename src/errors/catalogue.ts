@@ -63,4 +63,6 @@ export const errorCatalogue = {
   composite_depth: { code: 10046, status: 502, id: 'Komposit bersarang lebih dari {max} tingkat', en: 'Composites are nested deeper than {max} levels' },
   body_timeout: { code: 10036, status: 408, id: 'Isi permintaan tidak terkirim dalam batas waktu', en: 'The request body did not arrive in time' },
   internal: { code: 10030, status: 500, id: 'Terjadi kesalahan internal', en: 'Internal error' },
+  // A streamed answer whose caller stopped taking it (src/gateway/body.ts answerLimits); only its track shows it.
+  answer_stalled: { code: 10047, status: 408, id: 'Pemanggil berhenti membaca jawaban', en: 'The caller stopped reading the answer' },
 } as const;

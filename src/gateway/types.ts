@@ -68,9 +68,9 @@ export interface CallContext {
   streamEnd?: (outcome: StreamOutcome) => Promise<void>;
 }
 
-/** How a streamed answer ended: sent whole, the caller left, or the source broke off midway. */
+/** How a streamed answer ended: sent whole, the caller left or stopped reading, or the source broke off midway. */
 export interface StreamOutcome {
-  end: 'complete' | 'caller_left' | 'broken';
+  end: 'complete' | 'caller_left' | 'caller_stalled' | 'broken';
   bytes: number;
   rows?: number;
 }

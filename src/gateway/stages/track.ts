@@ -158,5 +158,6 @@ export function track(deps: TrackDeps): Stage {
 const streamOutcome = {
   complete: { status: 200, code: 200 },
   caller_left: { status: gatewayErrors.client_gone.status, code: gatewayErrors.client_gone.code },
+  caller_stalled: { status: gatewayErrors.answer_stalled.status, code: gatewayErrors.answer_stalled.code },
   broken: { status: gatewayErrors.query_failed.status, code: gatewayErrors.query_failed.code },
 };
