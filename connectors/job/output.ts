@@ -2,6 +2,7 @@ import type { Format, ResultMeta, RowEncoder } from '../../src/formats/types.ts'
 import { ConnectorError } from '../errors.ts';
 import type { Row } from '../types.ts';
 import type { JobEvent, JobOutput } from './types.ts';
+import { tidy } from './tidy.ts';
 
 /** Where a job's events go: a worker's port or, inline, the consumer's queue. */
 export interface JobSink {
@@ -135,5 +136,7 @@ export class EncodeOutput implements Output {
 }
 
 function chunk(text: string): JobEvent {
-  return { type: 'chunk', data: utf8.encode(text) };
+  const data = utf8.encode(text);
+  tidy.sent(data.byteLength);
+  return { type: 'chunk', data };
 }

@@ -8,9 +8,11 @@ const GROWTH = 16 * 1024 * 1024;
 const rss = () => process.memoryUsage.rss();
 
 /**
- * Keeps a thread's long answers from growing the process by their garbage: every few MB a job sends, it looks at
- * the process's resident memory and collects when it grew by GROWTH since this thread last did. A by-key answer
- * never gets here; a 1,000,000-row export collects a handful of times.
+ * Keeps a thread's long answers from growing the process by their garbage: every few MB of full chunks its jobs
+ * send, it looks at the process's resident memory and collects when it grew by GROWTH since this thread last did.
+ * A small answer (one last chunk) never counts; a 1,000,000-row export collects about eight times (some 40 ms
+ * each on this VM). Measured on 2 vCPUs: export peak 117-124 MB instead of 147-173; 32 concurrent 10,000-row
+ * answers 146-148 MB instead of 175-184, at 7-12% fewer answers per second.
  */
 class Tidy {
   #sent = 0;
