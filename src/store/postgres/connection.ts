@@ -42,7 +42,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Sql {
   }
   // Without a host or a database the driver would guess them (a local socket, the user's database).
   if (!parsed.hostname || parsed.pathname.length < 2) throw new PgStoreError('url');
-  return postgres(url, {
+  const sql = postgres(url, {
     max: opts.max ?? 4,
     connect_timeout: 5,
     idle_timeout: opts.listening ? 0 : 60,
@@ -56,6 +56,22 @@ export function connect(url: string, opts: ConnectOptions = {}): Sql {
       application_name: opts.name ?? 'mantra', ...SERVER_TIMEOUTS,
       ...(opts.statementTimeout ? { statement_timeout: opts.statementTimeout } : {}),
     },
+  });
+  fetchTypesOnce(sql);
+  return sql;
+}
+
+/**
+ * postgres.js 3.4.9 reads the server's array types on every new connection, in a query whose failure nobody
+ * handles: a connection killed meanwhile (pg_terminate_backend, a restart) is an unhandled rejection, which ends
+ * the process. The types are the same for the whole pool once read, so only connections made before the first
+ * read succeeded ask again.
+ */
+function fetchTypesOnce(sql: Sql) {
+  const options = sql.options as unknown as { fetch_types: boolean; shared: { typeArrayMap: Record<string, unknown> } };
+  Object.defineProperty(options, 'fetch_types', {
+    get: () => Object.keys(options.shared.typeArrayMap).length === 0,
+    configurable: true,
   });
 }
 
