@@ -17,6 +17,10 @@ const MIGRATION_LOCK = 0x4d4e5452;
  */
 export async function migrate(sql: Sql, components: Component[]): Promise<void> {
   await begin(sql, async (tx) => {
+    // A migration may take long (an index on a large table), and so may the wait of a node that comes second:
+    // not the store's everyday limits (connection.ts SERVER_TIMEOUTS). A stuck client is still ended when idle.
+    await tx`set local statement_timeout = 0`;
+    await tx`set local lock_timeout = 0`;
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists mantra_schema (component text primary key, version integer not null)`;
     const rows = await tx<{ component: string; version: number }[]>`select component, version from mantra_schema`;
