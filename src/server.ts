@@ -54,8 +54,12 @@ export interface Running extends MantraApp {
 }
 
 /**
- * Worker threads pay off only with cores to spare beside the main thread and the database: measured on 2 cores,
- * inline answered faster for 1 row and for 10,000 rows (scripts/bench, scenario "workers").
+ * Worker threads pay off for answers of about 100 rows and more, given a core for them beside the serving thread
+ * and the database: they take the driver and the encoding off the serving thread (10,000 rows: 5.7 of 27.9 ms of
+ * CPU stay on it; 100 rows: 191 of 448 µs), so one worker core allows about 1.4× the inline rate, two 2.3-2.8×.
+ * A by-key answer never gains: the thread hop costs the serving thread more than the whole inline call (149
+ * against 122 µs), so a service of by-key calls only is faster with --workers 0 on any machine. On 2 cores there
+ * is no core to spare and inline wins (scripts/bench, scenario "workers", which splits the CPU per thread).
  */
 function defaultWorkers(): number {
   const cores = os.availableParallelism?.() ?? os.cpus().length;

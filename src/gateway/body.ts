@@ -1,5 +1,6 @@
 import type { StreamOutcome, StreamResult, ValueResult } from './types.ts';
 import { whenCallerGone } from './caller-gone.ts';
+import { tidy } from '../../connectors/job/tidy.ts';
 
 /**
  * How long a streamed answer may wait for its caller to take the next chunk. The runtime asks for a chunk only
@@ -47,6 +48,8 @@ export function streamBody(result: StreamResult, callerSignal: () => AbortSignal
   const send = (ctrl: ReadableStreamDefaultController<Uint8Array>, data: Uint8Array | string) => {
     const out = bytesOf(data);
     bytes += out.byteLength;
+    // With a worker pool the bytes were made on another thread; what passing them on leaves is this thread's.
+    tidy.sent(out.byteLength);
     ctrl.enqueue(out);
     // The next pull comes once this chunk is written to the connection; none in time: the caller stopped reading.
     clearTimeout(stall);
