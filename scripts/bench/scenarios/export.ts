@@ -1,8 +1,9 @@
 /**
  * A 1,000,000-row CSV export over v1 (`/v1/{agency}/{service}/{op}.csv`): rows per second and the server's peak
- * RSS, next to `psql -c "\copy (select ...) to stdout csv"` on the same table. Both streams are read and counted
- * by the harness the same way; each is run twice and the faster run is kept (after one psql warm-up run that
- * brings the table into PostgreSQL's cache).
+ * RSS, next to `psql -c "\copy (select ...) to stdout csv"` on the same table; then the same rows as NDJSON from
+ * the same server (its RSS figure is the whole run's). Both streams are read and counted by the harness the same
+ * way; each is run twice and the faster run is kept (after one psql warm-up run that brings the table into
+ * PostgreSQL's cache).
  */
 import { spawn } from 'node:child_process';
 import { EXPORT_COLUMNS, EXPORT_TABLE, EXPORT_TOTAL, exportDatabase } from '../databases.ts';
@@ -53,8 +54,8 @@ async function psqlCopy(url: string, rows: number): Promise<Counted> {
   return counted;
 }
 
-async function mantraCsv(m: Mantra, rows: number): Promise<Counted & { status: number; contentType: string; body?: string }> {
-  const url = v1Url(m, 'export_rows.csv', rows < EXPORT_TOTAL ? `?limit=${rows}` : '');
+async function mantraExport(m: Mantra, rows: number, format = 'csv'): Promise<Counted & { status: number; contentType: string; body?: string }> {
+  const url = v1Url(m, `export_rows.${format}`, rows < EXPORT_TOTAL ? `?limit=${rows}` : '');
   const started = performance.now();
   const res = await fetch(url, { headers: v1Headers(m), signal: AbortSignal.timeout(600_000) });
   const contentType = res.headers.get('content-type') ?? '';
@@ -73,6 +74,16 @@ function checkCsv(c: Counted, rows: number): string | undefined {
   return undefined;
 }
 
+/** One JSON object per line, with the table's columns in order. */
+function checkNdjson(c: Counted, rows: number): string | undefined {
+  const first = c.head.split('\n')[0];
+  if (!/^\{"id":\d+,"nik":"3201\d{12}","nama":"[^"]+","tgl_lahir":"\d{4}-\d\d-\d\d","alamat":/.test(first)) {
+    return `first line is ${JSON.stringify(first.slice(0, 80))}`;
+  }
+  if (c.lines !== rows) return `${c.lines.toLocaleString('en')} rows, expected ${rows.toLocaleString('en')}`;
+  return undefined;
+}
+
 const summary = (c: Counted, rows: number) =>
   `${rows.toLocaleString('en')} rows, ${(c.bytes / 1e6).toFixed(0)} MB in ${c.seconds.toFixed(2)} s`;
 
@@ -80,7 +91,7 @@ const best = <T extends { seconds: number }>(a: T, b: T) => (b.seconds < a.secon
 
 export const exportCsv: Scenario = {
   name,
-  describe: '1,000,000-row CSV export over v1: rows/s and peak RSS vs psql \\copy ... to stdout csv',
+  describe: '1,000,000-row CSV (then NDJSON) export over v1: rows/s and peak RSS vs psql \\copy ... to stdout csv',
   async run(ctx: Context): Promise<Row[]> {
     const rows = ctx.options.exportRows;
     const refVariant = 'psql \\copy to stdout csv';
@@ -114,7 +125,7 @@ export const exportCsv: Scenario = {
       if (m.refused.export_rows) return [...out, errorRow(name, variant, `the store refused the operation: ${m.refused.export_rows}`)];
       ctx.log(`${name} / ${variant}: ${rows.toLocaleString('en')} rows, 2 runs`);
       const rss = new RssSampler(m.child.pid, 20).start();
-      const first = await mantraCsv(m, rows);
+      const first = await mantraExport(m, rows);
       if (first.status !== 200) {
         rss.stop();
         const s = { status: first.status, contentType: first.contentType, body: first.body ?? '' };
@@ -127,13 +138,23 @@ export const exportCsv: Scenario = {
         rss.stop();
         return [...out, errorRow(name, variant, `wrong CSV: ${bad}`)];
       }
-      const second = await mantraCsv(m, rows);
-      const mem = rss.stop();
+      const second = await mantraExport(m, rows);
       const c = second.status === 200 && !checkCsv(second, rows) ? best(first, second) : first;
+      const csvMem = rss.stop();
       out.push({
         scenario: name, variant, status: 'ok', unit: 'rows/s', rate: rows / c.seconds,
-        peakRssMb: Math.max(mem.peakMb, mem.hwmMb), note: summary(c, rows),
+        peakRssMb: Math.max(csvMem.peakMb, csvMem.hwmMb), note: summary(c, rows),
       });
+      ctx.log(`${name} / Mantra v1 .ndjson: ${rows.toLocaleString('en')} rows, 2 runs`);
+      const rss2 = new RssSampler(m.child.pid, 20).start();
+      const lines = [await mantraExport(m, rows, 'ndjson'), await mantraExport(m, rows, 'ndjson')];
+      const mem = rss2.stop();
+      const wrong = lines.map((l) => (l.status !== 200 ? `HTTP ${l.status}` : checkNdjson(l, rows))).find(Boolean);
+      const n = best(lines[0], lines[1]);
+      out.push(wrong
+        ? errorRow(name, 'Mantra v1 .ndjson', `wrong NDJSON: ${wrong}`)
+        : { scenario: name, variant: 'Mantra v1 .ndjson', status: 'ok', unit: 'rows/s', rate: rows / n.seconds,
+          peakRssMb: Math.max(mem.peakMb, mem.hwmMb), note: `${summary(n, rows)}; RSS of the whole run` });
     } catch (err) {
       out.push(errorRow(name, variant, (err as Error).message));
     } finally {
